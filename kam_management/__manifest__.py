@@ -1,0 +1,42 @@
+{
+    "name": "Key Account Management",
+    "summary": "Key accounts, DMU, dossiers, communication plans and portfolio "
+    "risk on top of Odoo CRM",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/kam-management/kam_management",
+    "author": "kam_management developers",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    # Only standard Community modules: crm (pipeline), sale_management
+    # (quotations), sale_margin (gross margin on order lines, the default basis
+    # of the key-account share), calendar (meetings feed the contact log), mail
+    # (chatter, activities), contacts (the Contacts app hosting the partner views).
+    "depends": [
+        "crm",
+        "sale_management",
+        "sale_margin",
+        "calendar",
+        "mail",
+        "contacts",
+    ],
+    # xlsxwriter ships with Odoo's own requirements; declared for the exports.
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/kam_security.xml",
+        "security/ir.model.access.csv",
+        "data/kam_account_type_data.xml",
+        "views/kam_account_type_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/kam_menus.xml",
+    ],
+    "demo": [],
+    "assets": {
+        "web.assets_backend": [],
+        "web.assets_tests": [
+            "kam_management/static/tests/tours/*.js",
+        ],
+    },
+}
