@@ -26,6 +26,7 @@
     "data": [
         "security/kam_security.xml",
         "security/ir.model.access.csv",
+        "security/kam_security_rules.xml",
         "data/kam_account_type_data.xml",
         "views/kam_account_type_views.xml",
         "views/res_partner_views.xml",
