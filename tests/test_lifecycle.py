@@ -1,0 +1,112 @@
+"""Install, upgrade and uninstall kam_management with the real `odoo` command line.
+
+One database goes through the whole life of the addon, in order: install on a
+fresh database with demo data, work with it over XML-RPC, upgrade with
+`-u kam_management`, uninstall. Partners, leads, orders and invoices must stay
+intact and usable at the end.
+"""
+
+import xmlrpc.client
+
+import pytest
+from odoo_server import create_db
+from odoo_server import drop_db
+from odoo_server import psql
+from odoo_server import run_odoo
+from odoo_server import server
+
+COUNTS_SQL = {
+    "partners": "SELECT count(*) FROM res_partner",
+    "leads": "SELECT count(*) FROM crm_lead",
+    "orders": "SELECT count(*) FROM sale_order",
+    "invoices": "SELECT count(*) FROM account_move WHERE move_type IN ('out_invoice', 'out_refund')",
+    "invoice_lines": "SELECT count(*) FROM account_move_line",
+}
+
+
+def counts(db):
+    return {name: psql(db, sql)[0][0] for name, sql in COUNTS_SQL.items()}
+
+
+@pytest.fixture(scope="module")
+def db():
+    name = create_db("kam_lifecycle")
+    try:
+        yield name
+    finally:
+        drop_db(name)
+
+
+@pytest.fixture(scope="module")
+def state():
+    return {}
+
+
+def test_1_install_on_fresh_database(db, state):
+    run_odoo(db, "-i", "kam_management", "--stop-after-init")
+    assert psql(db, "SELECT state FROM ir_module_module WHERE name = 'kam_management'") == [
+        ("installed",)
+    ]
+    # Seeded configuration and the Key Accounts menu are there.
+    assert psql(db, "SELECT count(*) FROM kam_account_type")[0][0] >= 6
+    assert psql(
+        db, "SELECT count(*) FROM ir_model_data WHERE module = 'kam_management' "
+        "AND name IN ('kam_menu_root', 'group_kam_user', 'group_kam_manager')",
+    )[0][0] == 3
+    state["before"] = counts(db)
+    assert state["before"]["partners"] > 0 and state["before"]["orders"] > 0
+
+
+def test_2_xmlrpc_use_and_bad_input(db, state):
+    with server(db) as odoo:
+        assert odoo.call("ir.module.module", "search_count",
+                         [("name", "=", "kam_management"), ("state", "=", "installed")]) == 1
+        company_id = odoo.call("res.users", "read", [odoo.uid], ["company_id"])[0]["company_id"][0]
+        before = odoo.call("res.company", "read", [company_id], ["kam_key_share", "kam_mono_share"])
+        with pytest.raises(xmlrpc.client.Fault) as err:
+            odoo.call("res.company", "write", [company_id], {"kam_key_share": 150.0})
+        assert "between 0 and 100" in err.value.faultString
+        with pytest.raises(xmlrpc.client.Fault) as err:
+            odoo.call("res.company", "write", [company_id],
+                      {"kam_key_share": 30.0, "kam_critical_share": 20.0})
+        assert "ordered" in err.value.faultString
+        after = odoo.call("res.company", "read", [company_id], ["kam_key_share", "kam_mono_share"])
+        assert after == before, "a refused write must change nothing"
+
+        partner_id = odoo.call("res.partner", "create", {
+            "name": "Lifecycle Key Account", "is_company": True, "kam_status": "key",
+        })
+        state["partner_id"] = partner_id
+        assert odoo.call("res.partner", "read", [partner_id], ["kam_status"])[0]["kam_status"] == "key"
+    state["before"] = counts(db)
+
+
+def test_3_upgrade_keeps_data(db, state):
+    run_odoo(db, "-u", "kam_management", "--stop-after-init")
+    assert psql(db, f"SELECT kam_status FROM res_partner WHERE id = {int(state['partner_id'])}") == [
+        ("key",)
+    ]
+    assert counts(db) == state["before"]
+
+
+def test_4_uninstall_leaves_business_data_intact(db, state):
+    with server(db) as odoo:
+        module_ids = odoo.call("ir.module.module", "search", [("name", "=", "kam_management")])
+        odoo.call("ir.module.module", "button_immediate_uninstall", module_ids)
+    assert psql(db, "SELECT state FROM ir_module_module WHERE name = 'kam_management'") == [
+        ("uninstalled",)
+    ]
+    assert counts(db) == state["before"]
+    # The addon's columns and tables are gone, Odoo's own data is not.
+    assert psql(db, "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'res_partner' AND column_name LIKE 'kam\\_%'")[0][0] == 0
+    assert psql(db, "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_name LIKE 'kam\\_%'")[0][0] == 0
+    # ... and usable: the partner of the test still opens, a lead can be created.
+    with server(db) as odoo:
+        partner = odoo.call("res.partner", "read", [state["partner_id"]], ["name"])
+        assert partner[0]["name"] == "Lifecycle Key Account"
+        lead_id = odoo.call("crm.lead", "create", {
+            "name": "After uninstall", "partner_id": state["partner_id"],
+        })
+        assert lead_id
