@@ -1,0 +1,166 @@
+"""Key-account identification arithmetic (SPEC §1, digest §1.2, §2.1, §10 rules 1–5, 12, 15).
+
+Shares are percentages (0–100) of a company total over a trailing window.
+The metrics recompute does the same arithmetic in one SQL statement for all
+partners; these functions are the reference it is tested against, and the
+single place where the comparison operators of the rules are decided
+(``dependency_bands``, ``candidate_rule``), so that SQL and Python cannot
+drift apart.
+"""
+
+import calendar
+import datetime
+
+DEPENDENCY_LEVELS = ("none", "key", "critical", "mono")
+
+# Client-base blocks (digest §2.1) that follow the order count automatically.
+# Dead, time-tested, VIP and key are judgements made by people: never overridden.
+AUTO_LIFECYCLE_BLOCKS = (False, None, "potential", "active", "working", "regular")
+
+
+def subtract_months(day, months):
+    """``day`` minus ``months`` calendar months, clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+def window_bounds(today, months):
+    """Inclusive first and last day of the trailing window ending ``today``.
+
+    Twelve months ending 2024-06-30 run from 2023-07-01 to 2024-06-30.
+    """
+    if months < 1:
+        raise ValueError("The trailing window must be at least one month.")
+    return subtract_months(today, months) + datetime.timedelta(days=1), today
+
+
+def share(amount, total):
+    """Percentage of ``total`` that ``amount`` is; 0 when there is no positive total."""
+    if not total or total <= 0:
+        return 0.0
+    return 100.0 * amount / total
+
+
+def annualised(amount, window_months):
+    """The yearly equivalent of an amount measured over ``window_months``."""
+    return amount * 12.0 / window_months
+
+
+def dependency_bands(key_share, critical_share, mono_share):
+    """Ordered (level, operator, threshold) triples, strongest level first.
+
+    The sources (digest §1.2.3, §1.2.6, §1.2.8): a client is key from 10 %
+    (``>=``), a critical dependency above 20 % and a mono-client above 70 %
+    (strictly ``>``). The SQL recompute builds its CASE from these triples.
+    """
+    return (
+        ("mono", ">", mono_share),
+        ("critical", ">", critical_share),
+        ("key", ">=", key_share),
+    )
+
+
+def _compare(value, operator, threshold):
+    if operator == ">":
+        return value > threshold
+    if operator == ">=":
+        return value >= threshold
+    raise ValueError(f"Unknown operator {operator!r}")
+
+
+def dependency_level(share_pct, key_share, critical_share, mono_share):
+    """How dependent the company is on one client with this share of the basis."""
+    if share_pct <= 0:
+        return "none"
+    for level, operator, threshold in dependency_bands(key_share, critical_share, mono_share):
+        if _compare(share_pct, operator, threshold):
+            return level
+    return "none"
+
+
+def is_candidate(
+    share_pct, basis_amount, key_share, window_months,
+    absolute_enabled=False, absolute_threshold=0.0,
+):
+    """A client qualifies as a key-account candidate (digest §1.2.1–§1.2.3).
+
+    Either its share of the basis reaches the key-account share, or (when
+    enabled) its basis, brought to a yearly amount, reaches the absolute
+    threshold. A client that brings nothing is never a candidate.
+    """
+    if basis_amount <= 0:
+        return False
+    if share_pct >= key_share:
+        return True
+    return bool(
+        absolute_enabled
+        and annualised(basis_amount, window_months) >= absolute_threshold
+    )
+
+
+def pareto(amounts):
+    """Pareto ranking of ``{key: amount}``.
+
+    Returns ``{key: (rank, cumulative_share)}``: rank 1 is the largest amount
+    (ties broken by the smaller key, as the SQL does with the partner id);
+    the cumulative share is the percentage of the total reached by this
+    client and all those ranked before it.
+    """
+    total = sum(amounts.values())
+    ordered = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
+    result = {}
+    running = 0.0
+    for rank, (key, amount) in enumerate(ordered, start=1):
+        running += amount
+        result[key] = (rank, share(running, total))
+    return result
+
+
+def average_interval(first_date, last_date, order_count):
+    """Average days between consecutive orders; 0 with fewer than two orders."""
+    if order_count < 2 or not first_date or not last_date:
+        return 0.0
+    return (last_date - first_date).days / (order_count - 1)
+
+
+def order_block(order_count, working_orders, regular_orders):
+    """Client-base block earned by the number of orders, or None (digest §2.1 blocks 4–5)."""
+    if order_count >= regular_orders:
+        return "regular"
+    if order_count >= working_orders:
+        return "working"
+    return None
+
+
+def lifecycle_block(current, computed):
+    """The block to store: the computed one, unless a person chose a block that
+    the order count cannot express (dead, time-tested, VIP, key)."""
+    if computed and current in AUTO_LIFECYCLE_BLOCKS:
+        return computed
+    return current
+
+
+def highest_order_block(blocks):
+    """The most advanced of several order blocks (one per company)."""
+    rank = {None: 0, "working": 1, "regular": 2}
+    return max(blocks, key=lambda block: rank[block], default=None)
+
+
+def portfolio_state(key_accounts_share, band_low, band_high, mono_dependence):
+    """Where the key accounts' total share stands (digest §1.2.9):
+    'below' / 'normal' (30–55 %) / 'above' / 'mono' (> 75 %)."""
+    if key_accounts_share > mono_dependence:
+        return "mono"
+    if key_accounts_share > band_high:
+        return "above"
+    if key_accounts_share >= band_low:
+        return "normal"
+    return "below"
+
+
+def kam_overloaded(account_count, max_accounts):
+    """A KAM carries more key accounts than the sources advise (1–3, digest §1.3)."""
+    return account_count > max_accounts
