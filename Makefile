@@ -11,3 +11,14 @@ test:
 
 lint:
 	$(PYTHON) tools/kamctl.py lint
+
+SCALE ?= small
+
+bench-data:
+	$(PYTHON) tools/kamctl.py bench-data --scale $(SCALE)
+
+bench:
+	$(PYTHON) tools/kamctl.py bench --scale $(SCALE)
+
+wheel:
+	$(PYTHON) -m build --wheel --no-isolation -o dist kam_management

@@ -9,11 +9,7 @@ intact and usable at the end.
 import xmlrpc.client
 
 import pytest
-from odoo_server import create_db
-from odoo_server import drop_db
-from odoo_server import psql
-from odoo_server import run_odoo
-from odoo_server import server
+from odoo_server import create_db, drop_db, psql, run_odoo, server
 
 COUNTS_SQL = {
     "partners": "SELECT count(*) FROM res_partner",

@@ -423,6 +423,36 @@ def cmd_shell_env(args):
     print(odoo_root)
 
 
+def cmd_bench(args):
+    """`bench-data`: fresh scratch database + generated data; `bench`: measure."""
+    pip_install()
+    extra, odoo_root = find_odoo()
+    pg = Postgres().start()
+    env = odoo_env(extra)
+    db = f"kam_bench_{args.scale}"
+    bench = [sys.executable, os.path.join(ROOT, "bench", "run.py")]
+    common = ["--scale", args.scale, "--db", db, f"--addons-path={addons_path(odoo_root)}",
+              "--odoo-args", " ".join(pg.args() + [f"--data-dir={os.path.join(STATE, 'data')}"])]
+    try:
+        if args.cmd == "bench-data":
+            log(f"creating scratch database {db} with {ADDON}")
+            create_db(pg, db, os.environ.get("KAM_TEMPLATE_DB"))
+            run(odoo_cmd(odoo_root, pg, db, "-i", ADDON, "--stop-after-init",
+                         "--log-level=warn", "--max-cron-threads=0"), env=env)
+            log(f"generating {args.scale} data")
+            run(bench + ["data", *common], env=env)
+        else:
+            if not pg.db_exists(db):
+                die(f"no database {db}: run `make bench-data SCALE={args.scale}` first")
+            log(f"updating {ADDON} in {db}")
+            run(odoo_cmd(odoo_root, pg, db, "-u", ADDON, "--stop-after-init",
+                         "--log-level=warn", "--max-cron-threads=0"), env=env)
+            rc = run(bench + ["run", *common], env=env, check=False).returncode
+            sys.exit(rc)
+    finally:
+        pg.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -430,6 +460,10 @@ def main():
     test = sub.add_parser("test", help="lint + Odoo tests + black-box tests")
     test.add_argument("--tags", help="Odoo --test-tags (runs only those Odoo tests)")
     sub.add_parser("lint", help="ruff and pylint-odoo")
+    for name in ("bench", "bench-data"):
+        bench = sub.add_parser(name, help="benchmark (bench-data fills the scratch database)")
+        bench.add_argument("--scale", default=os.environ.get("SCALE", "small"),
+                           choices=["small", "medium", "large"])
     sub.add_parser("odoo-root", help="print the Odoo source root that will be used")
     args = parser.parse_args()
     if args.cmd == "run":
@@ -438,6 +472,8 @@ def main():
         cmd_test(args)
     elif args.cmd == "lint":
         sys.exit(0 if cmd_lint() else 1)
+    elif args.cmd in ("bench", "bench-data"):
+        cmd_bench(args)
     elif args.cmd == "odoo-root":
         cmd_shell_env(args)
 
