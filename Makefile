@@ -1,7 +1,7 @@
 # The two commands of the README are `make run` and `make test`.
 PYTHON ?= python3
 
-.PHONY: run test lint bench bench-data wheel
+.PHONY: run test lint bench bench-data wheel i18n
 
 run:
 	$(PYTHON) tools/kamctl.py run
@@ -22,3 +22,6 @@ bench:
 
 wheel:
 	$(PYTHON) -m build --wheel --no-isolation -o dist kam_management
+
+i18n:
+	$(PYTHON) tools/kamctl.py i18n

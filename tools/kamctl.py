@@ -453,6 +453,46 @@ def cmd_bench(args):
         pg.stop()
 
 
+def cmd_i18n(_args):
+    """Export the addon's terms to i18n/kam_management.pot and merge them into the .po files.
+
+    Existing translations are kept; new terms are added untranslated, so that
+    the translation test points at what is left to translate.
+    """
+    pip_install()
+    extra, odoo_root = find_odoo()
+    pg = Postgres().start()
+    env = odoo_env(extra)
+    db = f"kam_i18n_{uuid.uuid4().hex[:8]}"
+    i18n = os.path.join(ROOT, ADDON, "i18n")
+    pot = os.path.join(i18n, f"{ADDON}.pot")
+    try:
+        create_db(pg, db, os.environ.get("KAM_TEMPLATE_DB"))
+        run(odoo_cmd(odoo_root, pg, db, "-i", ADDON, "--stop-after-init",
+                     "--log-level=warn"), env=env)
+        os.makedirs(i18n, exist_ok=True)
+        run(odoo_cmd(odoo_root, pg, db, f"--i18n-export={pot}", f"--modules={ADDON}",
+                     "--stop-after-init", "--log-level=warn"), env=env)
+    finally:
+        pg.drop_db(db)
+        pg.stop()
+    run([sys.executable, "-c", _MERGE_PO, pot, *sorted(glob.glob(os.path.join(i18n, "*.po")))],
+        env=env)
+    log(f"exported {os.path.relpath(pot, ROOT)} and merged the .po files")
+
+
+_MERGE_PO = """
+import sys, polib
+pot = polib.pofile(sys.argv[1])
+for path in sys.argv[2:]:
+    po = polib.pofile(path)
+    po.merge(pot)
+    for entry in po.obsolete_entries():
+        po.remove(entry)
+    po.save(path)
+"""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -460,6 +500,7 @@ def main():
     test = sub.add_parser("test", help="lint + Odoo tests + black-box tests")
     test.add_argument("--tags", help="Odoo --test-tags (runs only those Odoo tests)")
     sub.add_parser("lint", help="ruff and pylint-odoo")
+    sub.add_parser("i18n", help="export the .pot and merge it into the .po files")
     for name in ("bench", "bench-data"):
         bench = sub.add_parser(name, help="benchmark (bench-data fills the scratch database)")
         bench.add_argument("--scale", default=os.environ.get("SCALE", "small"),
@@ -472,6 +513,8 @@ def main():
         cmd_test(args)
     elif args.cmd == "lint":
         sys.exit(0 if cmd_lint() else 1)
+    elif args.cmd == "i18n":
+        cmd_i18n(args)
     elif args.cmd in ("bench", "bench-data"):
         cmd_bench(args)
     elif args.cmd == "odoo-root":
