@@ -1,5 +1,147 @@
-from odoo import models
+from odoo import api, fields, models
+
+from ..rules.dmu import dmu_coverage, missing_roles
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
+
+    # ------------------------------------------------------------------
+    # Identification (SPEC §1): key-account badge and KAM on the pipeline
+    # ------------------------------------------------------------------
+
+    # Stored so that the pipeline can be grouped and filtered by them; the
+    # ORM keeps them in sync when the account's status or KAM changes.
+    kam_partner_status = fields.Selection(
+        related="partner_id.commercial_partner_id.kam_status",
+        string="Key-Account Status", store=True, index=True,
+    )
+    kam_account_user_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.kam_user_id",
+        string="Key Account Manager", store=True, index="btree_not_null",
+    )
+    # Depends on the current company: computed for the whole page in one query.
+    kam_dependency_level = fields.Selection(
+        related="partner_id.commercial_partner_id.kam_dependency_level",
+        string="Dependency",
+    )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id_kam_user(self):
+        """A new opportunity of a key account goes to its KAM (SPEC §1)."""
+        if not self._origin and self.kam_partner_status == "key":
+            kam = self._kam_default_user(self.partner_id, self.company_id)
+            if kam:
+                self.user_id = kam
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "user_id" not in vals and vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                kam = self._kam_default_user(partner, company)
+                if kam:
+                    vals["user_id"] = kam.id
+        leads = super().create(vals_list)
+        leads.filtered("kam_tender_date")._kam_sync_tender_plan()  # Communication (SPEC §3)
+        return leads
+
+    @api.model
+    def _kam_default_user(self, partner, company):
+        """The KAM of a key account, when they may work in the lead's company."""
+        account = partner.commercial_partner_id
+        kam = account.kam_user_id if account.kam_status == "key" else self.env["res.users"]
+        if kam and company and company not in kam.company_ids:
+            return self.env["res.users"]
+        return kam
+
+    # ------------------------------------------------------------------
+    # DMU (SPEC §2): the deal's decision-making unit and its coverage
+    # ------------------------------------------------------------------
+
+    kam_dmu_line_ids = fields.One2many(
+        "kam.lead.dmu", "lead_id", string="Deal DMU", copy=False,
+        groups="kam_management.group_kam_user",
+    )
+    # Stored: the pipeline shows, sorts and filters them without computing.
+    kam_dmu_coverage = fields.Float(
+        string="DMU Coverage (%)", compute="_compute_kam_dmu_coverage", store=True,
+        digits=(16, 0), aggregator="avg", groups="kam_management.group_kam_user",
+        help="Share of the company's required DMU roles present in this deal.",
+    )
+    kam_dmu_missing_decision_maker = fields.Boolean(
+        string="No Decision Maker", compute="_compute_kam_dmu_coverage", store=True,
+        groups="kam_management.group_kam_user",
+    )
+    kam_dmu_missing_role_names = fields.Char(
+        string="Missing DMU Roles", compute="_compute_kam_dmu_missing_role_names",
+        groups="kam_management.group_kam_user",
+    )
+
+    @api.depends("kam_dmu_line_ids.role_id", "company_id.kam_required_dmu_role_ids")
+    def _compute_kam_dmu_coverage(self):
+        # Lines and roles are read for the whole batch at once (prefetch) and
+        # as superuser: the score is stored for every lead, whoever saves it.
+        for lead, lead_sudo in zip(self, self.sudo()):
+            present = lead_sudo.kam_dmu_line_ids.role_id
+            required = (lead_sudo.company_id or self.env.company).kam_required_dmu_role_ids
+            lead.kam_dmu_coverage = dmu_coverage(required.ids, present.ids)
+            lead.kam_dmu_missing_decision_maker = "decision_maker" not in present.mapped("code")
+
+    @api.depends("kam_dmu_line_ids.role_id", "company_id.kam_required_dmu_role_ids")
+    def _compute_kam_dmu_missing_role_names(self):
+        for lead in self:
+            required = (lead.company_id or self.env.company).kam_required_dmu_role_ids
+            missing = missing_roles(required.ids, lead.kam_dmu_line_ids.role_id.ids)
+            lead.kam_dmu_missing_role_names = ", ".join(
+                self.env["kam.dmu.role"].browse(missing).mapped("name")
+            )
+
+    def action_kam_open_relationship_map(self):
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id._kam_relationship_map_action()
+
+    # ------------------------------------------------------------------
+    # Communication (SPEC §3): tender preparation plan, plan compliance
+    # ------------------------------------------------------------------
+
+    kam_tender_date = fields.Date(
+        string="Tender Date",
+        tracking=True,
+        copy=False,
+        help="Date of the client's tender: a preparation plan starts months before it "
+        "(Settings, Tender Preparation; 9 months by default).",
+    )
+    kam_tender_line_ids = fields.One2many(
+        "kam.comm.plan.line", "lead_id", string="Tender Preparation", groups="kam_management.group_kam_user"
+    )
+    # The account's compliance, for the pipeline: one query for the whole page.
+    kam_compliance_rate = fields.Float(
+        string="Plan Compliance (%)", compute="_compute_kam_compliance", digits=(16, 0),
+        groups="kam_management.group_kam_user",
+    )
+    kam_compliance_planned = fields.Integer(
+        compute="_compute_kam_compliance", groups="kam_management.group_kam_user"
+    )
+
+    @api.depends("partner_id")
+    @api.depends_context("company")
+    def _compute_kam_compliance(self):
+        accounts = self.partner_id._origin.commercial_partner_id
+        compliance = self.env["kam.comm.occurrence"].sudo()._kam_compliance(accounts)
+        for lead in self:
+            planned, _on_time, rate = compliance.get(
+                lead.partner_id._origin.commercial_partner_id.id, (0, 0, 0.0)
+            )
+            lead.kam_compliance_rate = rate
+            lead.kam_compliance_planned = planned
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"kam_tender_date", "partner_id", "active"} & vals.keys():
+            self._kam_sync_tender_plan(reschedule="kam_tender_date" in vals)
+        return res
+
+    def _kam_sync_tender_plan(self, reschedule=True):
+        self.env["kam.comm.plan.line"].sudo()._kam_sync_tender_plans(self, reschedule=reschedule)

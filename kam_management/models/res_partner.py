@@ -1,4 +1,13 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..rules.dmu import next_occurrence
+from ..rules.shares import AUTO_LIFECYCLE_BLOCKS, kam_overloaded, portfolio_state
+from .kam_partner_metric import DEPENDENCY_LEVELS
+
+KAM_USER_GROUP = "kam_management.group_kam_user"
 
 KAM_STATUS = [
     ("none", "Not Key"),
@@ -85,9 +94,749 @@ class ResPartner(models.Model):
         copy=False,
     )
 
+    # Identification metrics of the current company (kam.partner.metric).
+    # The dependency badge is for every internal user; the figures are for
+    # the KAM groups only (and, through the record rules of the metrics, a KAM
+    # user sees the figures of their own accounts).
+    kam_metric_ids = fields.One2many(
+        "kam.partner.metric", "partner_id", string="Key-Account Metrics",
+        groups=KAM_USER_GROUP,
+    )
+    kam_dependency_level = fields.Selection(
+        DEPENDENCY_LEVELS,
+        string="Dependency",
+        compute="_compute_kam_dependency_level",
+        search="_search_kam_dependency_level",
+        help="How much the current company depends on this client: key (share at or "
+        "above the key-account share), critical (above the critical share), "
+        "mono-client (above the mono-client share).",
+    )
+    kam_currency_id = fields.Many2one(
+        "res.currency", string="KAM Currency", compute="_compute_kam_currency_id"
+    )
+    kam_metric_id = fields.Many2one(
+        "kam.partner.metric", string="Metrics", compute="_compute_kam_metrics",
+        groups=KAM_USER_GROUP,
+    )
+    kam_share = fields.Float(
+        string="Share (%)", compute="_compute_kam_metrics", digits=(16, 2),
+        groups=KAM_USER_GROUP,
+    )
+    kam_margin_share = fields.Float(
+        string="Margin Share (%)", compute="_compute_kam_metrics", digits=(16, 2),
+        groups=KAM_USER_GROUP,
+    )
+    kam_invoiced_revenue = fields.Monetary(
+        string="Invoiced Revenue", compute="_compute_kam_metrics",
+        currency_field="kam_currency_id", groups=KAM_USER_GROUP,
+    )
+    kam_ordered_revenue = fields.Monetary(
+        string="Ordered Revenue", compute="_compute_kam_metrics",
+        currency_field="kam_currency_id", groups=KAM_USER_GROUP,
+    )
+    kam_margin = fields.Monetary(
+        string="Gross Margin", compute="_compute_kam_metrics",
+        currency_field="kam_currency_id", groups=KAM_USER_GROUP,
+    )
+    kam_order_count = fields.Integer(
+        string="Orders in Window", compute="_compute_kam_metrics", groups=KAM_USER_GROUP
+    )
+    kam_last_order_date = fields.Date(
+        string="Last Order", compute="_compute_kam_metrics", groups=KAM_USER_GROUP
+    )
+    kam_pareto_rank = fields.Integer(
+        string="Pareto Rank", compute="_compute_kam_metrics", groups=KAM_USER_GROUP
+    )
+
     @api.model
     def _commercial_fields(self):
         """Contacts of a company share its key-account identity."""
         return super()._commercial_fields() + [
             "kam_status", "kam_user_id", "kam_team_user_ids", "kam_is_vip",
         ]
+
+    @api.depends_context("company")
+    def _compute_kam_currency_id(self):
+        self.kam_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id")
+    def _compute_kam_dependency_level(self):
+        """The badge every internal user sees: read as superuser, one query."""
+        metrics = self._kam_current_metrics(["dependency_level"], sudo=True)
+        for partner in self:
+            metric = metrics.get(partner.commercial_partner_id.id)
+            partner.kam_dependency_level = metric.dependency_level if metric else "none"
+
+    def _search_kam_dependency_level(self, operator, value):
+        if operator in ("=", "!="):
+            levels = {value}
+        elif operator in ("in", "not in"):
+            levels = set(value)
+        else:
+            raise UserError(self.env._("Operation not supported on the dependency level."))
+        wanted = sorted(level for level in levels if level and level != "none")
+        domain = [("id", "in", self._kam_dependency_subquery(wanted))]
+        if "none" in levels or False in levels:
+            others = [code for code, _label in DEPENDENCY_LEVELS if code != "none"]
+            domain = expression.OR(
+                [domain, [("id", "not in", self._kam_dependency_subquery(others))]]
+            )
+        if operator in ("!=", "not in"):
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    @api.depends_context("company", "uid")
+    @api.depends("commercial_partner_id")
+    def _compute_kam_metrics(self):
+        """Figures of the current company, read with the user's rights, one query."""
+        metrics = self._kam_current_metrics([
+            "share", "margin_share", "invoiced_revenue", "ordered_revenue", "margin",
+            "order_count", "last_order_date", "pareto_rank",
+        ])
+        empty = self.env["kam.partner.metric"]
+        for partner in self:
+            metric = metrics.get(partner.commercial_partner_id.id, empty)
+            partner.kam_metric_id = metric
+            partner.kam_share = metric.share
+            partner.kam_margin_share = metric.margin_share
+            partner.kam_invoiced_revenue = metric.invoiced_revenue
+            partner.kam_ordered_revenue = metric.ordered_revenue
+            partner.kam_margin = metric.margin
+            partner.kam_order_count = metric.order_count
+            partner.kam_last_order_date = metric.last_order_date
+            partner.kam_pareto_rank = metric.pareto_rank
+
+    # ------------------------------------------------------------------
+    # Identification: actions
+    # ------------------------------------------------------------------
+
+    def action_kam_recompute_metrics(self):
+        """Server action: refresh the metrics of the selected partners in the
+        companies the user works in, then their candidates and alerts."""
+        if not self.env.user.has_group(KAM_USER_GROUP):
+            raise AccessError(self.env._("Only key account managers can recompute the metrics."))
+        partners = self.commercial_partner_id
+        self.sudo()._kam_recompute_metrics(companies=self.env.companies, partners=partners)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Key-account metrics recomputed for %(count)s partner(s).",
+                    count=len(partners),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_kam_open_metrics(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_partner_metric_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Identification: recompute (cron, server action, settings button)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kam_cron_recompute(self):
+        self._kam_recompute_metrics()
+
+    @api.model
+    def _kam_recompute_metrics(self, companies=None, partners=None):
+        """Refresh the metrics, candidates, client-base blocks and alerts.
+
+        One SQL statement per company for the metrics, then a handful of
+        set-based queries: the cost does not depend on a loop over partners.
+        ``partners`` (commercial partners) limits what is written; shares
+        are always measured on the whole company.
+        """
+        companies = companies or self.env["res.company"].sudo().search([])
+        partner_ids = None if partners is None else partners.commercial_partner_id.ids
+        today = fields.Date.context_today(self)
+        Metric = self.env["kam.partner.metric"].sudo()
+        for company in companies:
+            Metric._refresh_company(company, partner_ids, today)
+        Partner = self.sudo()
+        Partner._kam_update_candidates(partner_ids, today)
+        Partner._kam_update_lifecycle(partner_ids)
+        Partner._kam_raise_alerts(companies, partner_ids, today)
+        return True
+
+    # ------------------------------------------------------------------
+    # Identification: private helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kam_commercial_domain(self):
+        """Commercial entities only: their contacts carry a synced copy of the
+        key-account fields, which must not be counted twice."""
+        return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+
+    def _kam_current_metrics(self, fnames, sudo=False):
+        """{commercial partner id: metric} of the current company, one query."""
+        Metric = self.env["kam.partner.metric"]
+        if sudo:
+            Metric = Metric.sudo()
+        partner_ids = [pid for pid in self.commercial_partner_id._origin.ids if pid]
+        if not partner_ids:
+            return {}
+        metrics = Metric.search_fetch(
+            [("partner_id", "in", partner_ids), ("company_id", "=", self.env.company.id)],
+            ["partner_id", *fnames],
+        )
+        return {metric.partner_id.id: metric for metric in metrics}
+
+    @api.model
+    def _kam_dependency_subquery(self, levels):
+        return SQL(
+            """(SELECT p.id
+                  FROM res_partner p
+                  JOIN kam_partner_metric m ON m.partner_id = p.commercial_partner_id
+                 WHERE m.company_id = %s AND m.dependency_level = ANY(%s))""",
+            self.env.company.id,
+            list(levels),
+        )
+
+    @api.model
+    def _kam_update_candidates(self, partner_ids, today):
+        """Partners that meet the rules in any company become candidates; candidates
+        that no longer do go back to 'none'. Key and former are decided by people."""
+        qualified = SQL("(SELECT partner_id FROM kam_partner_metric WHERE is_candidate)")
+        scope = self._kam_commercial_domain()
+        if partner_ids is not None:
+            scope = expression.AND([scope, [("id", "in", partner_ids)]])
+        rising = self.search(
+            expression.AND([scope, [("kam_status", "=", "none"), ("id", "in", qualified)]])
+        )
+        falling = self.search(
+            expression.AND([scope, [("kam_status", "=", "candidate"), ("id", "not in", qualified)]])
+        )
+        date = fields.Date.to_string(today)
+        if rising:
+            rising.write({
+                "kam_status": "candidate",
+                "kam_status_reason": self.env._(
+                    "Meets the key-account rules (recompute of %(date)s).", date=date
+                ),
+            })
+        if falling:
+            falling.write({
+                "kam_status": "none",
+                "kam_status_reason": self.env._(
+                    "No longer meets the key-account rules (recompute of %(date)s).", date=date
+                ),
+            })
+        return rising, falling
+
+    @api.model
+    def _kam_update_lifecycle(self, partner_ids):
+        """Working / regular client-base block from the all-time order count.
+
+        Same arithmetic as ``rules.shares.order_block`` / ``lifecycle_block``
+        (tested against them), in SQL so that only the partners whose block
+        changes come back: the highest block earned in any company, and never
+        over a block a person chose (dead, time-tested, VIP, key).
+        """
+        scope = SQL("TRUE")
+        if partner_ids is not None:
+            scope = SQL("p.id = ANY(%s)", list(partner_ids))
+        auto_blocks = [block for block in AUTO_LIFECYCLE_BLOCKS if block]
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT p.id, t.block
+              FROM (SELECT m.partner_id,
+                           CASE WHEN bool_or(m.lifetime_order_count >= c.kam_regular_orders)
+                                THEN 'regular' ELSE 'working' END AS block
+                      FROM kam_partner_metric m
+                      JOIN res_company c ON c.id = m.company_id
+                     WHERE m.lifetime_order_count >= c.kam_working_orders
+                     GROUP BY m.partner_id) t
+              JOIN res_partner p ON p.id = t.partner_id
+             WHERE (p.kam_lifecycle_block IS NULL OR p.kam_lifecycle_block = ANY(%s))
+               AND p.kam_lifecycle_block IS DISTINCT FROM t.block
+               AND %s
+            """,
+            auto_blocks,
+            scope,
+        ))
+        by_block = {}
+        for partner_id, block in rows:
+            by_block.setdefault(block, []).append(partner_id)
+        for block, ids in by_block.items():
+            self.browse(ids).write({"kam_lifecycle_block": block})
+        return by_block
+
+    @api.model
+    def _kam_alert_managers(self, companies):
+        """{company id: the KAM manager who receives company-level alerts}."""
+        group = self.env.ref("kam_management.group_kam_manager")
+        root = self.env.ref("base.user_root")
+        users = self.env["res.users"].sudo().search(
+            [("groups_id", "in", group.id), ("share", "=", False), ("id", "!=", root.id)],
+            order="id",
+        )
+        managers = {}
+        for company in companies:
+            allowed = users.filtered(lambda user, company=company: company in user.company_ids)
+            fallback = self.env.user if self.env.user != root else self.env["res.users"]
+            managers[company.id] = allowed[:1] or fallback
+        return managers
+
+    @api.model
+    def _kam_raise_alerts(self, companies, partner_ids=None, today=None):
+        """One activity per alert (kind, record, company) while none is open.
+
+        Client dependency (critical, mono-client) goes to the account's KAM
+        (or salesperson, else the KAM manager). An overloaded KAM and the
+        portfolio mono-dependence are management problems: the activity is for
+        the KAM manager, on the KAM's partner and on the company's partner. An
+        overdue VIP review goes to the sales manager: the leader of the team the
+        account is key for, else of the salesperson's team, else the KAM manager.
+        """
+        today = today or fields.Date.context_today(self)
+        managers = self._kam_alert_managers(companies)
+        alerts = {}
+
+        def add(record, kind, company, user, summary, note):
+            if user:
+                alerts[(record.id, kind, company.id)] = {
+                    "res_id": record.id,
+                    "kam_alert_kind": kind,
+                    "kam_company_id": company.id,
+                    "user_id": user.id,
+                    "summary": summary,
+                    "note": note,
+                }
+
+        Metric = self.env["kam.partner.metric"].sudo()
+        dependency_domain = [
+            ("company_id", "in", companies.ids), ("dependency_level", "in", ("critical", "mono")),
+        ]
+        if partner_ids is not None:
+            dependency_domain.append(("partner_id", "in", partner_ids))
+        for metric in Metric.search_fetch(
+            dependency_domain, ["partner_id", "company_id", "dependency_level", "share"]
+        ):
+            partner, company = metric.partner_id, metric.company_id
+            user = partner.kam_user_id or partner.user_id or managers.get(company.id)
+            values = {"share": f"{metric.share:.1f}", "company": company.name}
+            if metric.dependency_level == "mono":
+                add(partner, "mono", company, user,
+                    self.env._("Mono-client: %(share)s %% of %(company)s", **values),
+                    self.env._(
+                        "This client brings more than the mono-client share of the company. "
+                        "Work proactively, aim for maximum loyalty and keep competitors out."
+                    ))
+            else:
+                add(partner, "critical", company, user,
+                    self.env._("Critical dependency: %(share)s %% of %(company)s", **values),
+                    self.env._(
+                        "This client brings more than the critical share of the company: "
+                        "widen the order portfolio."
+                    ))
+
+        key_shares = Metric._read_group(
+            [("company_id", "in", companies.ids), ("partner_id.kam_status", "=", "key")],
+            ["company_id"], ["share:sum"],
+        )
+        for company, total_share in key_shares:
+            state = portfolio_state(
+                total_share, company.kam_portfolio_band_low, company.kam_portfolio_band_high,
+                company.kam_portfolio_mono_share,
+            )
+            if state == "mono":
+                add(company.partner_id, "portfolio_mono", company, managers.get(company.id),
+                    self.env._(
+                        "Portfolio mono-dependence: key accounts bring %(share)s %% of %(company)s",
+                        share=f"{total_share:.1f}", company=company.name,
+                    ),
+                    self.env._(
+                        "The key accounts together exceed the mono-dependence share: "
+                        "develop other clients."
+                    ))
+
+        loads = self._read_group(
+            expression.AND([
+                self._kam_commercial_domain(),
+                [("kam_status", "=", "key"), ("kam_user_id", "!=", False)],
+            ]),
+            ["kam_user_id"], ["__count"],
+        )
+        for kam, count in loads:
+            company = kam.company_id
+            if company in companies and kam_overloaded(count, company.kam_max_accounts_per_kam):
+                add(kam.partner_id, "kam_overload", company, managers.get(company.id),
+                    self.env._(
+                        "KAM overloaded: %(user)s manages %(count)s key accounts (max %(max)s)",
+                        user=kam.name, count=count, max=company.kam_max_accounts_per_kam,
+                    ),
+                    self.env._("Rebalance the key accounts between the KAMs."))
+
+        vip_domain = expression.AND([
+            self._kam_commercial_domain(),
+            [("kam_is_vip", "=", True), ("kam_vip_review_date", "<", today)],
+        ])
+        if partner_ids is not None:
+            vip_domain = expression.AND([vip_domain, [("id", "in", partner_ids)]])
+        for partner in self.search(vip_domain):
+            # VIP is not a matter of one company: one review alert per partner.
+            manager = managers.get((partner.company_id or companies[:1]).id)
+            user = (
+                partner.kam_level_team_id.user_id
+                or partner.user_id.sale_team_id.user_id
+                or manager
+            )
+            add(partner, "vip_review", self.env["res.company"], user,
+                self.env._("VIP review overdue since %(date)s",
+                           date=fields.Date.to_string(partner.kam_vip_review_date)),
+                self.env._(
+                    "VIP clients can be unprofitable: review whether this client keeps "
+                    "the VIP status, then set the next review date."
+                ))
+        return self._kam_create_alert_activities(alerts, today)
+
+    @api.model
+    def _kam_create_alert_activities(self, alerts, today):
+        """Create the activities of ``alerts`` that are not already open (one query)."""
+        Activity = self.env["mail.activity"].sudo()
+        if not alerts:
+            return Activity
+        open_activities = Activity.search_fetch(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", list({key[0] for key in alerts})),
+                ("kam_alert_kind", "!=", False),
+            ],
+            ["res_id", "kam_alert_kind", "kam_company_id"],
+        )
+        already = {
+            (activity.res_id, activity.kam_alert_kind, activity.kam_company_id.id)
+            for activity in open_activities
+        }
+        activity_type = self.env.ref("kam_management.mail_act_kam_alert")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        return Activity.create([
+            dict(values, res_model_id=model_id, activity_type_id=activity_type.id,
+                 date_deadline=today, automated=True)
+            for key, values in alerts.items() if key not in already
+        ])
+
+    # ------------------------------------------------------------------
+    # Analytics (SPEC §4): risk signals, ending review, account plans
+    # ------------------------------------------------------------------
+
+    kam_health_ids = fields.One2many(
+        "kam.account.health", "partner_id", string="Account Health",
+        groups="kam_management.group_kam_user",
+    )
+    kam_risk_score = fields.Integer(
+        string="Risk Score", compute="_compute_kam_risk",
+        groups="kam_management.group_kam_user",
+    )
+    kam_risk_level = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        string="Risk", compute="_compute_kam_risk", search="_search_kam_risk_level",
+        groups="kam_management.group_kam_user",
+    )
+    kam_account_plan_ids = fields.One2many(
+        "kam.account.plan", "partner_id", string="Account Plans",
+        groups="kam_management.group_kam_user",
+    )
+    kam_account_plan_count = fields.Integer(
+        string="Account Plan Count", compute="_compute_kam_account_plan_count",
+        groups="kam_management.group_kam_user",
+    )
+
+    @api.depends_context("company")
+    def _compute_kam_risk(self):
+        """Risk of the account in the current company, one query for the batch."""
+        healths = self.env["kam.account.health"].search_fetch(
+            [("partner_id", "in", self.commercial_partner_id.ids),
+             ("company_id", "=", self.env.company.id)],
+            ["partner_id", "risk_score", "risk_level"],
+        )
+        by_partner = {health.partner_id.id: health for health in healths}
+        for partner in self:
+            health = by_partner.get(partner.commercial_partner_id.id)
+            partner.kam_risk_score = health.risk_score if health else 0
+            partner.kam_risk_level = health.risk_level if health else False
+
+    def _search_kam_risk_level(self, operator, value):
+        health_domain = [("company_id", "=", self.env.company.id), ("risk_level", operator, value)]
+        return [("kam_health_ids", "any", health_domain)]
+
+    def _compute_kam_account_plan_count(self):
+        counts = dict(self.env["kam.account.plan"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"],
+        ))
+        for partner in self:
+            partner.kam_account_plan_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _kam_refresh_health(self, companies=None):
+        """Recompute the risk signals of these key accounts (all companies by default)."""
+        self.env["kam.account.health"]._kam_refresh(
+            companies or self.env.companies, partners=self,
+        )
+        return True
+
+    def action_kam_open_health(self):
+        """Open the health of the account in the current company, creating it if needed."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        Health = self.env["kam.account.health"]
+        health = Health.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.env.company.id)], limit=1,
+        )
+        if not health:
+            health = Health.create({"partner_id": partner.id, "company_id": self.env.company.id})
+            if partner.kam_status == "key":
+                partner._kam_refresh_health(self.env.company)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kam.account.health",
+            "res_id": health.id,
+            "view_mode": "form",
+        }
+
+    def action_kam_open_plans(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_account_plan_action"
+        )
+        action["domain"] = [("partner_id", "=", partner.id)]
+        action["context"] = {"default_partner_id": partner.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Personal data (DMU): SPEC §2, digest §3.3. People of key accounts;
+    # readable and writable by the KAM groups only.
+    # ------------------------------------------------------------------
+
+    kam_birthday = fields.Date(
+        string="Birthday", copy=False, groups="kam_management.group_kam_user"
+    )
+    kam_hobbies = fields.Text(string="Hobbies", copy=False, groups="kam_management.group_kam_user")
+    kam_family = fields.Text(string="Family", copy=False, groups="kam_management.group_kam_user")
+    kam_values = fields.Text(string="Values", copy=False, groups="kam_management.group_kam_user")
+    kam_gift_preferences = fields.Text(
+        string="Gift Preferences", copy=False, groups="kam_management.group_kam_user",
+        help="What would please this person: ask them rather than send a generic gift.",
+    )
+    kam_personal_date_ids = fields.One2many(
+        "kam.personal.date", "partner_id", string="Personal Dates", copy=False,
+        groups="kam_management.group_kam_user",
+    )
+    # DMU and dossier of the key account (the commercial entity)
+    kam_dmu_member_ids = fields.One2many(
+        "kam.dmu.member", "partner_id", string="DMU Members", copy=False,
+        groups="kam_management.group_kam_user",
+    )
+    kam_dmu_member_count = fields.Integer(
+        string="DMU", compute="_compute_kam_dmu_member_count",
+        groups="kam_management.group_kam_user",
+    )
+    kam_dossier_ids = fields.One2many(
+        "kam.dossier", "partner_id", string="Dossiers", copy=False,
+        groups="kam_management.group_kam_user",
+    )
+
+    @api.depends_context("company")
+    def _compute_kam_dmu_member_count(self):
+        counts = dict(self.env["kam.dmu.member"]._read_group(
+            [("partner_id", "in", self.ids), ("company_id", "=", self.env.company.id)],
+            ["partner_id"], ["__count"],
+        ))
+        for partner in self:
+            partner.kam_dmu_member_count = counts.get(partner, 0)
+
+    def action_open_kam_dossier(self):
+        """Open the account's dossier in the current company, created on first use."""
+        self.ensure_one()
+        dossier = self.env["kam.dossier"]._kam_get_or_create(self.commercial_partner_id)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dossier"),
+            "res_model": "kam.dossier",
+            "res_id": dossier.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_kam_open_dmu(self):
+        self.ensure_one()
+        account = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_dmu_member_action"
+        )
+        action["domain"] = [("partner_id", "=", account.id)]
+        action["context"] = {"default_partner_id": account.id}
+        return action
+
+    def action_kam_open_relationship_map(self):
+        self.ensure_one()
+        return self.commercial_partner_id._kam_relationship_map_action()
+
+    def _kam_relationship_map_action(self):
+        """Client action drawing the DMU of this key account (static/src/relationship_map)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "kam_relationship_map",
+            "name": self.env._("Relationship Map: %(account)s", account=self.display_name),
+            "params": {"partner_id": self.id},
+            "context": {"active_id": self.id, "active_model": "res.partner"},
+        }
+
+    @api.model
+    def _kam_greeting_dates(self, date_from, date_to, accounts=None):
+        """Birthdays and personal dates of people of key accounts in a window.
+
+        For the greeting reminders of the communication plan: a list of dicts
+        ``{"partner_id", "account_id", "date", "occasion", "kind"}`` (kind is
+        ``birthday`` or ``personal``) whose next occurrence from ``date_from``
+        falls on or before ``date_to``. ``accounts`` limits the search to the
+        people of these commercial partners (default: every key account).
+        Reads as superuser: the caller decides who is reminded.
+        """
+        account_domain = (
+            [("commercial_partner_id", "in", accounts.ids)] if accounts is not None
+            else [("commercial_partner_id.kam_status", "=", "key")]
+        )
+        people = self.sudo().search(
+            expression.AND([account_domain, [("kam_birthday", "!=", False)]])
+        )
+        dates = []
+        for person in people:
+            day = next_occurrence(person.kam_birthday, date_from, yearly=True)
+            if day and day <= date_to:
+                dates.append({
+                    "partner_id": person.id,
+                    "account_id": person.commercial_partner_id.id,
+                    "date": day,
+                    "occasion": self.env._("Birthday"),
+                    "kind": "birthday",
+                })
+        personal = self.env["kam.personal.date"].sudo().search(
+            [("partner_id." + name, op, value) for name, op, value in account_domain]
+        )
+        for record in personal:
+            day = next_occurrence(record.date, date_from, yearly=record.yearly)
+            if day and day <= date_to:
+                dates.append({
+                    "partner_id": record.partner_id.id,
+                    "account_id": record.partner_id.commercial_partner_id.id,
+                    "date": day,
+                    "occasion": record.name,
+                    "kind": "personal",
+                })
+        return sorted(dates, key=lambda item: (item["date"], item["partner_id"]))
+
+    # ------------------------------------------------------------------
+    # Communication (SPEC §3): contact log, plan, compliance, cool-down
+    # ------------------------------------------------------------------
+
+    kam_professional_day = fields.Date(
+        string="Professional Holiday",
+        help="The client's professional holiday (year ignored): a greeting date of the plan.",
+    )
+    kam_company_birthday = fields.Date(
+        string="Company Birthday",
+        help="The client company's foundation date (year ignored): a greeting date of the plan.",
+    )
+    kam_contact_log_ids = fields.One2many(
+        "kam.contact.log", "partner_id", string="Contact Log", groups=KAM_USER_GROUP
+    )
+    kam_plan_line_ids = fields.One2many(
+        "kam.comm.plan.line", "partner_id", string="Communication Plan", groups=KAM_USER_GROUP
+    )
+    # Current company, computed for a whole page of accounts in a few queries.
+    kam_compliance_rate = fields.Float(
+        string="Plan Compliance (%)",
+        compute="_compute_kam_communication",
+        digits=(16, 0),
+        groups=KAM_USER_GROUP,
+        help="Share of the planned contacts of the last 90 days done on time (3 days of grace).",
+    )
+    kam_compliance_planned = fields.Integer(
+        string="Planned Contacts (90 days)", compute="_compute_kam_communication", groups=KAM_USER_GROUP
+    )
+    kam_last_positive_contact_date = fields.Date(
+        string="Last Positive Contact", compute="_compute_kam_communication", groups=KAM_USER_GROUP
+    )
+    kam_cooldown_until = fields.Date(
+        string="Cool-Down Until",
+        compute="_compute_kam_communication",
+        groups=KAM_USER_GROUP,
+        help="A negative contact is cooling down: no personal contact by the people involved "
+        "until this date.",
+    )
+    kam_contact_log_count = fields.Integer(compute="_compute_kam_communication", groups=KAM_USER_GROUP)
+    kam_plan_line_count = fields.Integer(compute="_compute_kam_communication", groups=KAM_USER_GROUP)
+    kam_plan_overdue_count = fields.Integer(compute="_compute_kam_communication", groups=KAM_USER_GROUP)
+
+    @api.depends_context("company")
+    def _compute_kam_communication(self):
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        accounts = self._origin.commercial_partner_id
+        compliance = self.env["kam.comm.occurrence"].sudo()._kam_compliance(accounts, today, company)
+        Log = self.env["kam.contact.log"].sudo()
+        log_domain = [("partner_id", "in", accounts.ids), ("company_id", "=", company.id)]
+        last_positive = dict(Log._read_group(
+            log_domain + [("outcome", "=", "positive")], ["partner_id"], ["date:max"]
+        ))
+        log_counts = dict(Log._read_group(log_domain, ["partner_id"], ["__count"]))
+        cooldowns = {}
+        for (partner_id, _user_id), (_start, until) in Log._kam_active_cooldowns(accounts, today, company).items():
+            cooldowns[partner_id] = max(until, cooldowns.get(partner_id, until))
+        line_counts = {}
+        for partner, state, count in self.env["kam.comm.plan.line"].sudo()._read_group(
+            [("partner_id", "in", accounts.ids), ("company_id", "=", company.id)],
+            ["partner_id", "state"],
+            ["__count"],
+        ):
+            line_counts.setdefault(partner.id, {})[state] = count
+        for partner in self:
+            account = partner._origin.commercial_partner_id
+            planned, _on_time, rate = compliance.get(account.id, (0, 0, 0.0))
+            partner.kam_compliance_rate = rate
+            partner.kam_compliance_planned = planned
+            partner.kam_last_positive_contact_date = last_positive.get(account, False)
+            partner.kam_cooldown_until = cooldowns.get(account.id, False)
+            partner.kam_contact_log_count = log_counts.get(account, 0)
+            partner.kam_plan_line_count = sum(line_counts.get(account.id, {}).values())
+            partner.kam_plan_overdue_count = line_counts.get(account.id, {}).get("overdue", 0)
+
+    def action_kam_open_contact_log(self):
+        self.ensure_one()
+        account = self.commercial_partner_id
+        action = self.env["ir.actions.actions"]._for_xml_id("kam_management.kam_contact_log_action")
+        action["domain"] = [("partner_id", "=", account.id)]
+        action["context"] = {"default_partner_id": account.id}
+        return action
+
+    def action_kam_open_plan(self):
+        self.ensure_one()
+        account = self.commercial_partner_id
+        action = self.env["ir.actions.actions"]._for_xml_id("kam_management.kam_comm_plan_line_action")
+        action["domain"] = [("partner_id", "=", account.id)]
+        action["context"] = {"default_partner_id": account.id, "search_default_filter_open": 1}
+        return action
+
+    def action_kam_apply_plan_template(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Apply Communication Plan"),
+            "res_model": "kam.comm.plan.apply.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.commercial_partner_id.ids},
+        }

@@ -1,1 +1,8 @@
 
+from . import kam_promote_wizard
+from . import kam_demote_wizard
+from . import kam_export_wizard
+from . import kam_contact_outcome_wizard
+from . import kam_plan_line_skip_wizard
+from . import kam_handover_wizard
+from . import kam_comm_plan_apply_wizard

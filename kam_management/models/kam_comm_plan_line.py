@@ -1,0 +1,509 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..rules.cadence import (
+    due_after_done,
+    first_due,
+    following_due,
+    parse_yearly_dates,
+    shift_past_cooldown,
+    tender_milestones,
+)
+
+# Changing one of these re-plans the line from today.
+CADENCE_FIELDS = {
+    "cadence_kind", "interval_days", "times", "yearly_dates", "date_source", "start_date",
+}
+KIND_COLORS = {
+    "contact": 10, "call": 4, "meeting": 2, "message": 7, "greeting": 9, "printed": 3,
+    "event_invitation": 11, "gift": 1, "feedback": 5, "news": 6, "tender": 8,
+}
+
+
+class KamCommPlanLine(models.Model):
+    """A planned kind of contact with an account and its cadence (SPEC §3).
+
+    The line carries the current cycle (``cycle_date``: the date the cadence
+    planned; ``next_due_date``: the same date, or later when snoozed or moved
+    past a cool-down). The daily scheduler turns due cycles into occurrences
+    and reminder activities; a contact log or a done reminder fulfils the
+    cycle and moves the line on. These are reminders, not quotas (digest
+    §5.1.3): a cycle can be snoozed or skipped with a reason.
+    """
+
+    _name = "kam.comm.plan.line"
+    _inherit = ["kam.comm.cadence.mixin", "mail.thread"]
+    _description = "Communication Plan Line"
+    _order = "next_due_date, sequence, id"
+
+    name = fields.Char(string="Description", required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Account",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('is_company', '=', True)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        required=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    contact_ids = fields.Many2many(
+        "res.partner",
+        "kam_comm_plan_line_contact_rel",
+        "line_id",
+        "partner_id",
+        string="People",
+        domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
+    )
+    template_id = fields.Many2one("kam.comm.plan.template", readonly=True, ondelete="set null")
+    template_line_id = fields.Many2one(
+        "kam.comm.plan.template.line", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", ondelete="cascade", index="btree_not_null",
+        help="The opportunity whose tender this line prepares.",
+    )
+    tender_step = fields.Char(readonly=True)
+    start_date = fields.Date(required=True, default=fields.Date.context_today)
+    end_date = fields.Date()
+    cycle_date = fields.Date(
+        string="Scheduled Date",
+        compute="_compute_schedule",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The date the cadence planned for the current contact.",
+    )
+    next_due_date = fields.Date(
+        string="Next Due",
+        compute="_compute_schedule",
+        store=True,
+        readonly=False,
+        copy=False,
+        index=True,
+    )
+    last_done_date = fields.Date(string="Last Done", readonly=True, copy=False)
+    state = fields.Selection(
+        [("planned", "Planned"), ("overdue", "Overdue"), ("done", "Done")],
+        default="planned",
+        required=True,
+        index=True,
+        copy=False,
+        tracking=True,
+    )
+    occurrence_ids = fields.One2many("kam.comm.occurrence", "line_id", string="Planned Contacts")
+    color = fields.Integer(compute="_compute_color")
+
+    @api.depends(
+        "cadence_kind", "interval_days", "times", "yearly_dates", "date_source",
+        "start_date", "end_date",
+        "partner_id.kam_professional_day", "partner_id.kam_company_birthday",
+    )
+    def _compute_schedule(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            due = line._kam_first_due(today)
+            line.cycle_date = due
+            line.next_due_date = due
+
+    @api.depends("kind")
+    def _compute_color(self):
+        for line in self:
+            line.color = KIND_COLORS.get(line.kind, 0)
+
+    @api.constrains("start_date", "end_date")
+    def _check_dates(self):
+        for line in self:
+            if line.end_date and line.end_date < line.start_date:
+                raise ValidationError(self.env._("A plan line cannot end before it starts."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = (
+                    self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("partner_id"):
+            vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+        res = super().write(vals)
+        if CADENCE_FIELDS & vals.keys():
+            self._kam_close_stale_occurrences()
+        if "active" in vals and not vals["active"]:
+            self._kam_open_occurrences()._kam_close("skipped", reason=self.env._("Plan line archived."))
+        if vals.get("user_id"):
+            self._kam_reassign_open_occurrences()
+        return res
+
+    def unlink(self):
+        self._kam_open_occurrences()._kam_close("skipped", reason=self.env._("Plan line deleted."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_snooze(self):
+        return self._kam_open_skip_wizard("snooze")
+
+    def action_skip(self):
+        return self._kam_open_skip_wizard("skip")
+
+    def action_log_contact(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Contact"),
+            "res_model": "kam.contact.outcome.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_plan_line_id": self.id,
+                "default_channel": self.channel or "phone",
+                "default_contact_ids": self.contact_ids.ids,
+            },
+        }
+
+    def action_view_occurrences(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("kam_management.kam_comm_occurrence_action")
+        action["domain"] = [("line_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def _kam_open_skip_wizard(self, mode):
+        self.ensure_one()
+        if self.state == "done":
+            raise UserError(self.env._("This plan line is done."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Snooze") if mode == "snooze" else self.env._("Skip"),
+            "res_model": "kam.plan.line.skip.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id, "default_mode": mode},
+        }
+
+    # ------------------------------------------------------------------
+    # Cadence
+    # ------------------------------------------------------------------
+
+    def _kam_dates(self):
+        """(month, day) pairs of a yearly-dates line, account dates included."""
+        self.ensure_one()
+        if self.cadence_kind != "yearly_dates":
+            return []
+        try:
+            dates = parse_yearly_dates(self.yearly_dates)
+        except ValueError:
+            return []
+        account_date = {
+            "professional_day": self.partner_id.kam_professional_day,
+            "company_birthday": self.partner_id.kam_company_birthday,
+        }.get(self.date_source)
+        if account_date and (account_date.month, account_date.day) not in dates:
+            dates.append((account_date.month, account_date.day))
+        return sorted(dates)
+
+    def _kam_cadence_args(self):
+        self.ensure_one()
+        return {
+            "interval_days": self.interval_days,
+            "times": self.times,
+            "dates": self._kam_dates(),
+        }
+
+    def _kam_first_due(self, today):
+        self.ensure_one()
+        start = self.start_date or today
+        if self.cadence_kind != "once":
+            start = max(start, today)
+        try:
+            due = first_due(self.cadence_kind, start, last_done=self.last_done_date, **self._kam_cadence_args())
+        except ValueError:
+            return False
+        return self._kam_within_end(due)
+
+    def _kam_following(self, cycle):
+        """The cycle after ``cycle`` (``False`` when the line has no further contact)."""
+        self.ensure_one()
+        try:
+            due = following_due(self.cadence_kind, cycle, **self._kam_cadence_args())
+        except ValueError:
+            return False
+        return self._kam_within_end(due)
+
+    def _kam_after_done(self, cycle, done_date):
+        self.ensure_one()
+        try:
+            due = due_after_done(self.cadence_kind, cycle, done_date, **self._kam_cadence_args())
+        except ValueError:
+            return False
+        return self._kam_within_end(due)
+
+    def _kam_within_end(self, due):
+        if not due or (self.end_date and due > self.end_date):
+            return False
+        return due
+
+    def _kam_lead_days(self, company):
+        """Days before the due date the reminder appears; ``None``: no reminder.
+
+        Greetings follow the company's greeting rule (SPEC §3 rule 5).
+        """
+        self.ensure_one()
+        if self.kind == "greeting":
+            return company.kam_greeting_days if company.kam_greeting_enabled else None
+        return self.lead_days
+
+    def _kam_activity_type(self):
+        self.ensure_one()
+        xmlid = {
+            "greeting": "kam_management.kam_activity_type_greeting",
+            "tender": "kam_management.kam_activity_type_tender",
+            "call": "mail.mail_activity_data_call",
+        }.get(self.kind, "kam_management.kam_activity_type_contact")
+        return self.env.ref(xmlid, raise_if_not_found=False) or self.env.ref(
+            "kam_management.kam_activity_type_contact"
+        )
+
+    def _kam_occurrence_values(self, cycle, due, state="open"):
+        """Values of the occurrence of cycle ``cycle`` (its ``dedup_key`` is the line and cycle)."""
+        self.ensure_one()
+        document = ("crm.lead", self.lead_id.id) if self.lead_id else ("res.partner", self.partner_id.id)
+        return {
+            "dedup_key": f"plan:{self.id}:{cycle.isoformat()}",
+            "rule": "plan",
+            "line_id": self.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "user_id": self.user_id.id,
+            "summary": self.name,
+            "scheduled_date": cycle,
+            "due_date": due,
+            "state": state,
+            "activity_type_id": self._kam_activity_type().id,
+            "res_model": document[0],
+            "res_id": document[1],
+        }
+
+    # ------------------------------------------------------------------
+    # Fulfilment, snooze, skip, cool-down
+    # ------------------------------------------------------------------
+
+    def _kam_open_occurrences(self):
+        if not self.ids:
+            return self.env["kam.comm.occurrence"]
+        return self.env["kam.comm.occurrence"].sudo().search(
+            [("line_id", "in", self.ids), ("state", "=", "open")]
+        )
+
+    def _kam_current_occurrence(self):
+        """The open occurrence of the current cycle, if it was materialised."""
+        self.ensure_one()
+        return self._kam_open_occurrences().filtered(
+            lambda occ: occ.scheduled_date == self.cycle_date
+        )[:1]
+
+    def _kam_close_stale_occurrences(self):
+        """Open occurrences of a cycle the line no longer has (re-planned) are dropped."""
+        stale = self._kam_open_occurrences().filtered(
+            lambda occ: occ.scheduled_date != occ.line_id.cycle_date
+        )
+        stale._kam_close("skipped", reason=self.env._("The plan line was changed."))
+
+    def _kam_reassign_open_occurrences(self):
+        for line in self:
+            occurrences = line._kam_open_occurrences()
+            occurrences.write({"user_id": line.user_id.id})
+            occurrences.activity_id.sudo().write({"user_id": line.user_id.id})
+
+    def _kam_register_contacts(self, logs):
+        """Fulfil the current cycle of each line with the latest contact that counts for it.
+
+        A log counts for its own plan line and, for "keep in touch" lines, any
+        contact with the account (a positive one when the line asks for it).
+        """
+        for line in self.sudo():
+            relevant = logs.filtered(
+                lambda log, line=line: log.partner_id == line.partner_id
+                and log.company_id == line.company_id
+                and (
+                    log.plan_line_id == line
+                    or (line.kind == "contact" and (not line.positive_only or log.outcome == "positive"))
+                )
+            )
+            if relevant:
+                latest = max(relevant, key=lambda log: (log.date, log.id))
+                line._kam_mark_done(latest.date, latest)
+
+    def _kam_mark_done(self, done_date, contact_log=None):
+        """Close the current cycle as done on ``done_date`` and move the line on."""
+        self.ensure_one()
+        if self.state == "done" or not self.cycle_date:
+            return
+        if self.last_done_date and done_date <= self.last_done_date:
+            return  # already counted: an older or same-day contact fulfils nothing new
+        occurrence = self._kam_current_occurrence()
+        if occurrence:
+            occurrence._kam_close("done", done_date=done_date, contact_log=contact_log)
+        else:
+            vals = self._kam_occurrence_values(self.cycle_date, self.next_due_date or self.cycle_date, "done")
+            vals.update(done_date=done_date, contact_log_id=contact_log.id if contact_log else False)
+            self.env["kam.comm.occurrence"]._kam_insert([vals])
+        self._kam_move_on(self._kam_after_done(self.cycle_date, done_date), last_done=done_date)
+        if contact_log and not contact_log.plan_line_id and self.kind != "contact":
+            contact_log.plan_line_id = self
+
+    def _kam_move_on(self, next_cycle, last_done=None):
+        vals = {
+            "cycle_date": next_cycle,
+            "next_due_date": next_cycle,
+            "state": "planned" if next_cycle else "done",
+        }
+        if last_done:
+            vals["last_done_date"] = last_done
+        self.write(vals)
+
+    def _kam_snooze(self, new_date, reason):
+        """Move the current contact to ``new_date``; the cadence keeps its slots."""
+        today = fields.Date.context_today(self)
+        if not new_date or new_date < today:
+            raise ValidationError(self.env._("A contact can only be snoozed to today or later."))
+        for line in self:
+            occurrence = line._kam_current_occurrence()
+            if occurrence:
+                occurrence.write({"due_date": new_date, "reason": reason})
+                occurrence.activity_id.sudo().write({"date_deadline": new_date})
+            line.write({"next_due_date": new_date, "state": "planned"})
+            line.message_post(
+                body=self.env._(
+                    "Snoozed to %(date)s: %(reason)s", date=new_date, reason=reason
+                )
+            )
+
+    def _kam_skip(self, reason):
+        """Skip the current contact (not counted in compliance) and plan the next one."""
+        for line in self:
+            if not line.cycle_date:
+                continue
+            occurrence = line._kam_current_occurrence()
+            if occurrence:
+                occurrence._kam_close("skipped", reason=reason)
+            else:
+                vals = line._kam_occurrence_values(line.cycle_date, line.next_due_date, "skipped")
+                vals["reason"] = reason
+                self.env["kam.comm.occurrence"]._kam_insert([vals])
+            skipped = line.cycle_date
+            line._kam_move_on(line._kam_following(skipped))
+            line.message_post(
+                body=self.env._(
+                    "Contact of %(date)s skipped: %(reason)s", date=skipped, reason=reason
+                )
+            )
+
+    def _kam_shift_past_cooldown(self, contact_log):
+        """Move due dates inside the cool-down of ``contact_log`` to the day after it."""
+        for line in self:
+            new_due = shift_past_cooldown(line.next_due_date, contact_log.date, contact_log.cooldown_until)
+            if new_due == line.next_due_date:
+                continue
+            occurrence = line._kam_current_occurrence()
+            if occurrence:
+                occurrence.write({"due_date": new_due})
+                occurrence.activity_id.sudo().write({"date_deadline": new_due})
+            line.write({"next_due_date": new_due, "state": "planned"})
+            line.message_post(
+                body=self.env._(
+                    "Moved to %(date)s: cool-down after the negative contact of %(contact_date)s.",
+                    date=new_due,
+                    contact_date=contact_log.date,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Tender preparation (rule 4)
+    # ------------------------------------------------------------------
+
+    def _kam_tender_step_names(self):
+        return {
+            "kickoff": self.env._("Tender preparation starts: needs, key success factors, people"),
+            "needs": self.env._("Shape the requirements and specifications with the DMU"),
+            "proposal": self.env._("Prepare the proposal (with its validity date)"),
+            "final": self.env._("Final check before the tender"),
+        }
+
+    @api.model
+    def _kam_sync_tender_plans(self, leads, reschedule=True):
+        """Keep the preparation plan of each opportunity in line with its tender date.
+
+        digest §5.6: preparation starts about 9 months before the tender. A plan
+        line per milestone, on the opportunity's account, for its salesperson
+        (or the KAM); milestones already past when planned are due today. Without
+        a tender date (or when the rule is off, or the opportunity lost) the
+        open milestones are archived.
+        """
+        lines = self.with_context(active_test=False).search(
+            [("lead_id", "in", leads.ids), ("kind", "=", "tender")]
+        )
+        leads = leads.filtered("kam_tender_date") | lines.lead_id
+        if not leads:
+            return self
+        today = fields.Date.context_today(self)
+        names = self._kam_tender_step_names()
+        vals_list = []
+        for lead in leads:
+            company = lead.company_id or self.env.company
+            account = lead.partner_id.commercial_partner_id
+            existing = {line.tender_step: line for line in lines if line.lead_id == lead}
+            if not (lead.active and lead.kam_tender_date and account and company.kam_tender_enabled):
+                for line in existing.values():
+                    if line.active and line.state != "done":
+                        line.active = False
+                continue
+            user = lead.user_id or account.kam_user_id or self.env.user
+            for code, due in tender_milestones(lead.kam_tender_date, company.kam_tender_months, today):
+                line = existing.get(code)
+                if not line:
+                    vals_list.append({
+                        "name": f"{names[code]} – {lead.name}",
+                        "partner_id": account.id,
+                        "company_id": company.id,
+                        "user_id": user.id,
+                        "kind": "tender",
+                        "channel": False,
+                        "is_personal": False,
+                        "purpose": "solution",
+                        "cadence_kind": "once",
+                        "start_date": due,
+                        "lead_id": lead.id,
+                        "tender_step": code,
+                    })
+                    continue
+                if line.state == "done":
+                    continue
+                vals = {}
+                if not line.active:
+                    vals["active"] = True
+                if line.partner_id != account:
+                    vals["partner_id"] = account.id
+                if (reschedule or not line.active) and line.start_date != due:
+                    vals["start_date"] = due
+                if vals:
+                    line.write(vals)
+        return self.create(vals_list)

@@ -1,0 +1,172 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..rules.cadence import cadence_errors
+from .kam_contact_log import CHANNELS, PERSONAL_CHANNELS
+
+KINDS = [
+    ("contact", "Keep in Touch (any contact)"),
+    ("call", "Call"),
+    ("meeting", "Meeting / Visit"),
+    ("message", "Message"),
+    ("greeting", "Greeting"),
+    ("printed", "Printed Materials / Souvenirs"),
+    ("event_invitation", "Event Invitation"),
+    ("gift", "Gift"),
+    ("feedback", "Feedback Request"),
+    ("news", "News / Information"),
+    ("tender", "Tender Preparation"),
+]
+# Purposes of a communication (digest §5.2.2).
+PURPOSES = [
+    ("remind", "Remind About Us"),
+    ("inform", "Inform"),
+    ("feedback", "Get Feedback"),
+    ("solution", "Work Out a Solution"),
+    ("attention", "Show Attention"),
+    ("gratitude", "Express Gratitude"),
+]
+CADENCES = [
+    ("interval", "Every N Days"),
+    ("per_quarter", "N Times per Quarter"),
+    ("per_year", "N Times per Year"),
+    ("yearly_dates", "Fixed Yearly Dates"),
+    ("once", "Once"),
+]
+DATE_SOURCES = [
+    ("fixed", "Fixed Dates"),
+    ("professional_day", "Client's Professional Holiday"),
+    ("company_birthday", "Client Company's Birthday"),
+]
+
+
+class KamCommCadenceMixin(models.AbstractModel):
+    """What is planned and how often: shared by template lines and plan lines."""
+
+    _name = "kam.comm.cadence.mixin"
+    _description = "Communication Cadence"
+
+    kind = fields.Selection(KINDS, required=True, default="call")
+    channel = fields.Selection(CHANNELS, default="phone")
+    is_personal = fields.Boolean(
+        string="Personal",
+        compute="_compute_is_personal",
+        store=True,
+        readonly=False,
+        help="Face-to-face contact: shifted past a cool-down of its responsible user.",
+    )
+    purpose = fields.Selection(PURPOSES)
+    cadence_kind = fields.Selection(CADENCES, string="Cadence", required=True, default="per_quarter")
+    interval_days = fields.Integer(string="Every (days)", default=30)
+    times = fields.Integer(string="Times", default=1, help="Contacts per quarter or per year.")
+    yearly_dates = fields.Char(
+        string="Dates",
+        help="Month-day pairs separated by commas, e.g. 01-01, 02-23, 03-08.",
+    )
+    date_source = fields.Selection(
+        DATE_SOURCES,
+        string="Dates From",
+        default="fixed",
+        required=True,
+        help="Fixed dates, or a date kept on the account (its professional holiday or "
+        "its foundation date, year ignored).",
+    )
+    positive_only = fields.Boolean(
+        string="Positive Contact",
+        help="Only a positive contact fulfils this line (the positive-contact rule).",
+    )
+    lead_days = fields.Integer(
+        string="Remind (days before)",
+        default=0,
+        help="The reminder is created this many days before the due date. Greetings use "
+        "the company's greeting lead time.",
+    )
+    note = fields.Text()
+
+    @api.depends("channel")
+    def _compute_is_personal(self):
+        for line in self:
+            line.is_personal = line.channel in PERSONAL_CHANNELS
+
+    @api.constrains("cadence_kind", "interval_days", "times", "yearly_dates", "date_source", "lead_days")
+    def _check_cadence(self):
+        messages = self._kam_cadence_messages()
+        for line in self:
+            codes = cadence_errors(
+                line.cadence_kind,
+                interval_days=line.interval_days,
+                times=line.times,
+                dates_text=line.yearly_dates,
+                has_account_dates=line.date_source != "fixed",
+            )
+            if line.lead_days < 0:
+                codes.append("lead_days")
+            if codes:
+                raise ValidationError("\n".join(messages.get(code, code) for code in codes))
+
+    def _kam_cadence_messages(self):
+        return {
+            "kind": self.env._("Unknown cadence."),
+            "interval_days": self.env._("A cadence of every N days needs N of at least 1."),
+            "times_quarter": self.env._("Contacts per quarter must be between 1 and 90."),
+            "times_year": self.env._("Contacts per year must be between 1 and 365."),
+            "dates_format": self.env._(
+                "Yearly dates must be month-day pairs separated by commas, e.g. 01-01, 03-08."
+            ),
+            "dates_missing": self.env._("Fixed yearly dates need at least one date."),
+            "lead_days": self.env._("The reminder lead time cannot be negative."),
+        }
+
+
+class KamCommPlanTemplateLine(models.Model):
+    _name = "kam.comm.plan.template.line"
+    _inherit = ["kam.comm.cadence.mixin"]
+    _description = "Communication Plan Template Line"
+    _order = "template_id, sequence, id"
+
+    template_id = fields.Many2one(
+        "kam.comm.plan.template", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Description", required=True, translate=True)
+    responsible = fields.Selection(
+        [
+            ("kam", "Key Account Manager"),
+            ("salesperson", "Salesperson of the Account"),
+            ("current", "User Applying the Template"),
+        ],
+        default="kam",
+        required=True,
+    )
+    company_id = fields.Many2one(related="template_id.company_id", store=True)
+
+    def _kam_plan_line_values(self, account, user, start_date):
+        """Values of the plan line this template line creates on ``account``."""
+        self.ensure_one()
+        if self.responsible == "kam":
+            responsible = account.kam_user_id or account.user_id or user
+        elif self.responsible == "salesperson":
+            responsible = account.user_id or account.kam_user_id or user
+        else:
+            responsible = user
+        return {
+            "name": self.name,
+            "partner_id": account.id,
+            "company_id": self.env.company.id,
+            "template_id": self.template_id.id,
+            "template_line_id": self.id,
+            "user_id": responsible.id,
+            "kind": self.kind,
+            "channel": self.channel,
+            "is_personal": self.is_personal,
+            "purpose": self.purpose,
+            "cadence_kind": self.cadence_kind,
+            "interval_days": self.interval_days,
+            "times": self.times,
+            "yearly_dates": self.yearly_dates,
+            "date_source": self.date_source,
+            "positive_only": self.positive_only,
+            "lead_days": self.lead_days,
+            "note": self.note,
+            "start_date": start_date,
+        }

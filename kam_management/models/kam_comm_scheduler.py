@@ -1,0 +1,416 @@
+import datetime
+import logging
+from collections import defaultdict
+
+import psycopg2.errors
+
+from odoo import api, fields, models, modules
+from odoo.tools import split_every
+
+from ..rules.cadence import (
+    next_working_day,
+    positive_gap_exceeded,
+    shift_past_cooldown,
+    should_materialise,
+)
+
+_logger = logging.getLogger(__name__)
+
+# A line that was not run for a long time catches up at most this many cycles.
+MAX_CATCH_UP = 400
+# Past meetings are logged automatically when they ended within these days.
+MEETING_LOOKBACK_DAYS = 7
+
+
+class KamCommScheduler(models.AbstractModel):
+    """The daily run of the communication plan (SPEC §3).
+
+    Accounts are processed in batches with a bounded number of queries per
+    batch: due plan lines and rule hits become occurrences (one insert that
+    skips known keys) and reminder activities (one batched create), overdue
+    lines are marked, missed cycles closed. Each batch runs in a savepoint and
+    is committed outside tests, so a failure or a concurrent run only costs
+    that batch, and nothing is ever created twice.
+    """
+
+    _name = "kam.comm.scheduler"
+    _description = "Communication Plan Scheduler"
+
+    @api.model
+    def _cron_run(self, batch_size=500):
+        today = fields.Date.context_today(self)
+        scheduler = self.sudo()
+        for company in scheduler.env["res.company"].search([]):
+            account_ids = scheduler._kam_account_ids(company)
+            done = 0
+            for batch_ids in split_every(batch_size, account_ids):
+                partners = scheduler.env["res.partner"].browse(batch_ids)
+                scheduler.with_company(company)._kam_run_batch(company, partners, today)
+                done += len(batch_ids)
+                scheduler.env["ir.cron"]._notify_progress(done=done, remaining=len(account_ids) - done)
+                scheduler._kam_commit()
+        scheduler._kam_log_past_meetings()
+        scheduler._kam_commit()
+        return True
+
+    def _kam_commit(self):
+        """Keep finished batches when a later one fails; never inside tests."""
+        if not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _kam_account_ids(self, company):
+        """Accounts with an active plan in ``company``, and its key accounts with a KAM."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT line.partner_id
+              FROM kam_comm_plan_line line
+             WHERE line.company_id = %(company)s AND line.active AND line.state != 'done'
+             UNION
+            SELECT partner.id
+              FROM res_partner partner
+              JOIN res_users kam ON kam.id = partner.kam_user_id
+             WHERE partner.kam_status = 'key'
+               AND partner.active
+               AND COALESCE(partner.company_id, kam.company_id) = %(company)s
+             ORDER BY 1
+            """,
+            {"company": company.id},
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _kam_run_batch(self, company, partners, today):
+        try:
+            with self.env.cr.savepoint():
+                self._kam_process_batch(company, partners, today)
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
+            # A concurrent run inserted the same keys first: it owns this batch.
+            self.env.invalidate_all()
+            _logger.info(
+                "Communication plan: %s accounts of %s left to a concurrent run",
+                len(partners), company.name,
+            )
+
+    def _kam_process_batch(self, company, partners, today):
+        Occurrence = self.env["kam.comm.occurrence"]
+        lines = self.env["kam.comm.plan.line"].search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("state", "!=", "done"),
+                ("cycle_date", "!=", False),
+            ]
+        )
+        open_occurrences = Occurrence.search([("line_id", "in", lines.ids), ("state", "=", "open")])
+        cooldowns = self.env["kam.contact.log"]._kam_active_cooldowns(partners, today, company)
+        plan = self._kam_plan_lines(lines, open_occurrences, cooldowns, company, today)
+        hits = self._kam_rule_hits(company, partners, lines, cooldowns, today)
+
+        (open_occurrences.browse(plan["stale"]))._kam_close(
+            "skipped", reason=self.env._("The plan line was changed.")
+        )
+        open_occurrences.browse(plan["missed"])._kam_close("missed")
+        for occurrence_id, due in plan["moved"]:
+            occurrence = open_occurrences.browse(occurrence_id)
+            occurrence.write({"due_date": due})
+            occurrence.activity_id.write({"date_deadline": due})
+        inserted = Occurrence._kam_insert(plan["new"] + hits)
+        Occurrence._kam_create_activities(inserted)
+        self._kam_update_lines(plan["updates"])
+
+    def _kam_plan_lines(self, lines, open_occurrences, cooldowns, company, today):
+        """Walk the lines of a batch in memory: what to create, close, move and mark."""
+        open_by_line = defaultdict(list)
+        for occurrence in open_occurrences:
+            open_by_line[occurrence.line_id.id].append(occurrence)
+        account_cooldown = {}
+        for (partner_id, _user_id), (start, until) in cooldowns.items():
+            previous = account_cooldown.get(partner_id)
+            account_cooldown[partner_id] = (
+                (min(start, previous[0]), max(until, previous[1])) if previous else (start, until)
+            )
+        result = {"new": [], "missed": [], "stale": [], "moved": [], "updates": []}
+        for line in lines:
+            lead = line._kam_lead_days(company)
+            cycle, due = line.cycle_date, line.next_due_date or line.cycle_date
+            current = None
+            for occurrence in open_by_line[line.id]:
+                if occurrence.scheduled_date == cycle:
+                    current = occurrence
+                else:
+                    result["stale"].append(occurrence.id)
+            pending = None
+            if line.positive_only:
+                window = account_cooldown.get(line.partner_id.id)
+            elif line.is_personal:
+                window = cooldowns.get((line.partner_id.id, line.user_id.id))
+            else:
+                window = None
+            for _step in range(MAX_CATCH_UP):
+                if window:
+                    shifted = shift_past_cooldown(due, *window)
+                    if shifted != due:
+                        due = shifted
+                        if current:
+                            result["moved"].append((current.id, due))
+                if lead is None:
+                    # greetings off: the dates pass without reminders
+                    following = line._kam_following(cycle) if due < today else None
+                    if following:
+                        cycle = due = following
+                        continue
+                    break
+                if not current and not pending:
+                    if not should_materialise(due, today, lead):
+                        break
+                    pending = line._kam_occurrence_values(cycle, due)
+                    result["new"].append(pending)
+                following = line._kam_following(cycle)
+                if following and due < today and should_materialise(following, today, lead):
+                    if pending:
+                        pending["state"] = "missed"
+                    else:
+                        result["missed"].append(current.id)
+                    cycle = due = following
+                    current = pending = None
+                    continue
+                break
+            materialised = bool(current or (pending and pending["state"] == "open"))
+            state = "overdue" if materialised and due < today else "planned"
+            if (cycle, due, state) != (line.cycle_date, line.next_due_date, line.state):
+                result["updates"].append((line.id, cycle, due, state))
+        return result
+
+    def _kam_update_lines(self, updates):
+        """One UPDATE for all the lines whose cycle, due date or state changed."""
+        if not updates:
+            return
+        ids, cycles, dues, states = zip(*updates, strict=True)
+        self.env.cr.execute(
+            """
+            UPDATE kam_comm_plan_line line
+               SET cycle_date = v.cycle_date,
+                   next_due_date = v.next_due_date,
+                   state = v.state,
+                   write_uid = %s,
+                   write_date = now() AT TIME ZONE 'UTC'
+              FROM unnest(%s::int[], %s::date[], %s::date[], %s::varchar[])
+                   AS v(id, cycle_date, next_due_date, state)
+             WHERE line.id = v.id
+            """,
+            [self.env.uid, list(ids), list(cycles), list(dues), list(states)],
+        )
+        self.env["kam.comm.plan.line"].browse(ids).invalidate_recordset(
+            ["cycle_date", "next_due_date", "state"]
+        )
+
+    # ------------------------------------------------------------------
+    # Rules
+    # ------------------------------------------------------------------
+
+    def _kam_rule_hits(self, company, partners, lines, cooldowns, today):
+        accounts = partners.filtered(
+            lambda partner: partner.kam_status == "key"
+            and partner.kam_user_id
+            and (partner.company_id or partner.kam_user_id.company_id) == company
+        )
+        if not accounts:
+            return []
+        hits = []
+        if company.kam_positive_gap_enabled:
+            hits += self._kam_gap_hits(company, accounts, lines, cooldowns, today)
+        if company.kam_greeting_enabled:
+            hits += self._kam_birthday_hits(company, accounts, today)
+        return hits
+
+    def _kam_gap_hits(self, company, accounts, lines, cooldowns, today):
+        """Rule 1: no positive contact for N days → a reminder for the KAM, once per silence.
+
+        Suspended during a cool-down (rule 2), and left to the account's plan
+        when it has a "positive contact" line (the rule made visible there).
+        """
+        suspended = {partner_id for partner_id, _user_id in cooldowns}
+        planned = set(lines.filtered("positive_only").partner_id.ids)
+        last_positive = dict(
+            self.env["kam.contact.log"]._read_group(
+                [
+                    ("partner_id", "in", accounts.ids),
+                    ("company_id", "=", company.id),
+                    ("outcome", "=", "positive"),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        activity_type = self.env.ref("kam_management.kam_activity_type_contact")
+        hits = []
+        for account in accounts:
+            if account.id in suspended or account.id in planned:
+                continue
+            last = last_positive.get(account)
+            if not positive_gap_exceeded(last, company.kam_positive_gap_days, today, since=account.kam_key_since):
+                continue
+            if last:
+                summary = self.env._("No positive contact since %(date)s", date=last)
+            else:
+                summary = self.env._("No positive contact logged yet")
+            hits.append({
+                "dedup_key": f"gap:{company.id}:{account.id}:{last.isoformat() if last else 'none'}",
+                "rule": "gap",
+                "partner_id": account.id,
+                "company_id": company.id,
+                "user_id": account.kam_user_id.id,
+                "summary": summary,
+                "scheduled_date": today,
+                "due_date": today,
+                "state": "open",
+                "activity_type_id": activity_type.id,
+                "res_model": "res.partner",
+                "res_id": account.id,
+            })
+        return hits
+
+    def _kam_birthday_hits(self, company, accounts, today):
+        """Rule 5: birthdays and personal dates of the accounts' people, N days ahead, for the KAM.
+
+        The dates come from the DMU area (``res.partner._kam_greeting_dates``).
+        """
+        Partner = self.env["res.partner"]
+        if not hasattr(Partner, "_kam_greeting_dates"):
+            return []
+        lead = company.kam_greeting_days
+        activity_type = self.env.ref("kam_management.kam_activity_type_greeting")
+        people = Partner.browse()
+        hits = []
+        for item in Partner._kam_greeting_dates(today, today + datetime.timedelta(days=lead), accounts):
+            account = accounts.browse(item["account_id"])
+            person = people.browse(item["partner_id"])
+            if item["kind"] == "birthday":
+                key = f"birthday:{company.id}:{account.id}:{person.id}:{item['date'].isoformat()}"
+                summary = self.env._("Birthday of %(name)s on %(date)s", name=person.name, date=item["date"])
+            else:
+                key = (
+                    f"pdate:{company.id}:{account.id}:{person.id}:{item['date'].isoformat()}:"
+                    f"{item['occasion']}"
+                )
+                summary = self.env._(
+                    "%(occasion)s of %(name)s on %(date)s",
+                    occasion=item["occasion"], name=person.name, date=item["date"],
+                )
+            hits.append({
+                "dedup_key": key,
+                "rule": "birthday",
+                "partner_id": account.id,
+                "company_id": company.id,
+                "user_id": account.kam_user_id.id,
+                "summary": summary,
+                "scheduled_date": item["date"],
+                "due_date": item["date"],
+                "state": "open",
+                "activity_type_id": activity_type.id,
+                "res_model": "res.partner",
+                "res_id": account.id,
+            })
+        return hits
+
+    # ------------------------------------------------------------------
+    # Proposal follow-up (rule 3)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kam_schedule_followups(self, orders):
+        """A quotation sent to a key account: a follow-up call on the next working day.
+
+        digest §5.3: "if no confirmation of receipt, call the next day" — then
+        next steps, urgency, a date to discuss interim results.
+        """
+        activity_type = self.env.ref("kam_management.kam_activity_type_followup")
+        vals_list = []
+        for order in orders.sudo():
+            company = order.company_id
+            account = order.partner_id.commercial_partner_id
+            if not company.kam_followup_enabled or account.kam_status != "key" or not order.kam_sent_date:
+                continue
+            due = next_working_day(order.kam_sent_date, self._kam_holidays(company, order.kam_sent_date))
+            user = order.user_id or account.kam_user_id
+            if not user:
+                continue
+            vals_list.append({
+                "dedup_key": f"followup:{order.id}:{order.kam_sent_date.isoformat()}",
+                "rule": "followup",
+                "partner_id": account.id,
+                "company_id": company.id,
+                "user_id": user.id,
+                "summary": self.env._("Follow up quotation %(name)s", name=order.name),
+                "scheduled_date": due,
+                "due_date": due,
+                "state": "open",
+                "activity_type_id": activity_type.id,
+                "res_model": "sale.order",
+                "res_id": order.id,
+            })
+        Occurrence = self.env["kam.comm.occurrence"].sudo()
+        return Occurrence._kam_create_activities(Occurrence._kam_insert(vals_list))
+
+    @api.model
+    def _kam_close_followups(self, orders, reason):
+        """The client answered or confirmed: the pending follow-up is no longer needed."""
+        if not orders:
+            return
+        self.env["kam.comm.occurrence"].sudo().search(
+            [
+                ("rule", "=", "followup"),
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", orders.ids),
+                ("state", "=", "open"),
+            ]
+        )._kam_close("skipped", reason=reason)
+
+    @api.model
+    def _kam_holidays(self, company, start, days=31):
+        """Public holidays (global leaves of the company's working calendar) after ``start``."""
+        calendar = company.resource_calendar_id
+        if "resource.calendar.leaves" not in self.env or not calendar:
+            return set()
+        start_dt = datetime.datetime.combine(start, datetime.time.min)
+        end_dt = start_dt + datetime.timedelta(days=days)
+        leaves = self.env["resource.calendar.leaves"].sudo().search(
+            [
+                ("resource_id", "=", False),
+                ("calendar_id", "in", (calendar.id, False)),
+                ("date_from", "<", end_dt),
+                ("date_to", ">", start_dt),
+            ]
+        )
+        holidays = set()
+        for leave in leaves:
+            day = leave.date_from.date()
+            while day <= leave.date_to.date():
+                holidays.add(day)
+                day += datetime.timedelta(days=1)
+        return holidays
+
+    # ------------------------------------------------------------------
+    # Meetings
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kam_log_past_meetings(self):
+        """Log recent past meetings with key accounts' people that nobody logged (outcome to review)."""
+        now = fields.Datetime.now()
+        events = self.env["calendar.event"].sudo().search(
+            [
+                ("stop", "<", now),
+                ("stop", ">=", now - datetime.timedelta(days=MEETING_LOOKBACK_DAYS)),
+                ("partner_ids.commercial_partner_id.kam_status", "=", "key"),
+            ]
+        )
+        if not events:
+            return self.env["kam.contact.log"]
+        try:
+            with self.env.cr.savepoint():
+                return events._kam_log_contacts(to_review=True)
+        except psycopg2.errors.UniqueViolation:
+            self.env.invalidate_all()
+            return self.env["kam.contact.log"]

@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class KamCommPlanApplyWizard(models.TransientModel):
+    """Apply a communication plan template to one or many accounts."""
+
+    _name = "kam.comm.plan.apply.wizard"
+    _description = "Apply a Communication Plan Template"
+
+    template_id = fields.Many2one("kam.comm.plan.template", string="Template", required=True)
+    partner_ids = fields.Many2many(
+        "res.partner", string="Accounts", required=True, domain="[('is_company', '=', True)]"
+    )
+    start_date = fields.Date(required=True, default=fields.Date.context_today)
+
+    def action_apply(self):
+        self.ensure_one()
+        lines = self.template_id._kam_apply(self.partner_ids, start_date=self.start_date)
+        action = self.env["ir.actions.actions"]._for_xml_id("kam_management.kam_comm_plan_line_action")
+        action["domain"] = [("partner_id", "in", self.partner_ids.commercial_partner_id.ids)]
+        action["context"] = {"search_default_filter_open": 1}
+        if not lines:
+            action["help"] = self.env._("The template was already applied to these accounts.")
+        return action
