@@ -35,6 +35,9 @@ class ResConfigSettings(models.TransientModel):
     kam_dossier_stale_days = fields.Integer(
         related="company_id.kam_dossier_stale_days", readonly=False
     )
+    kam_required_dmu_role_ids = fields.Many2many(
+        related="company_id.kam_required_dmu_role_ids", readonly=False
+    )
     kam_positive_gap_enabled = fields.Boolean(
         related="company_id.kam_positive_gap_enabled", readonly=False
     )
@@ -48,3 +51,32 @@ class ResConfigSettings(models.TransientModel):
     kam_tender_months = fields.Integer(related="company_id.kam_tender_months", readonly=False)
     kam_greeting_enabled = fields.Boolean(related="company_id.kam_greeting_enabled", readonly=False)
     kam_greeting_days = fields.Integer(related="company_id.kam_greeting_days", readonly=False)
+
+    # Analytics: churn-risk signals (SPEC §4)
+    kam_risk_orders = fields.Integer(related="company_id.kam_risk_orders", readonly=False)
+    kam_risk_interval_factor = fields.Float(
+        related="company_id.kam_risk_interval_factor", readonly=False
+    )
+    kam_risk_category_months = fields.Integer(
+        related="company_id.kam_risk_category_months", readonly=False
+    )
+    kam_risk_negative_days = fields.Integer(
+        related="company_id.kam_risk_negative_days", readonly=False
+    )
+
+    # Identification (issue 3): "Recompute now"
+    def action_kam_recompute_metrics(self):
+        """Recompute the metrics, candidates and alerts of the settings' company
+        with its saved rules (the nightly cron does the same for all companies)."""
+        self.ensure_one()
+        self.env["res.partner"].sudo()._kam_recompute_metrics(companies=self.company_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Key-account metrics of %(company)s recomputed.", company=self.company_id.name
+                ),
+            },
+        }

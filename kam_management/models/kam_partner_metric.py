@@ -1,0 +1,255 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..rules.shares import dependency_bands, window_bounds
+
+DEPENDENCY_LEVELS = [
+    ("none", "None"),
+    ("key", "Key"),
+    ("critical", "Critical"),
+    ("mono", "Mono-Client"),
+]
+
+# Columns written by the recompute statement, in the order of its SELECT list.
+_METRIC_COLUMNS = (
+    "invoiced_revenue", "ordered_revenue", "margin", "basis_amount",
+    "order_count", "lifetime_order_count", "first_order_date", "last_order_date",
+    "avg_order_interval", "share", "margin_share", "revenue_share",
+    "pareto_rank", "cumulative_share", "dependency_level", "is_candidate",
+)
+
+# The comparison operators the rules module may use in its dependency bands.
+_OPERATORS = {">": SQL(">"), ">=": SQL(">=")}
+
+# Where the basis of the share comes from in the aggregate (company setting).
+_BASIS_COLUMNS = {"margin": "margin", "invoiced": "invoiced", "ordered": "ordered"}
+
+
+class KamPartnerMetric(models.Model):
+    """What one commercial partner brings one company over the trailing window.
+
+    Rows are never edited by hand: ``_refresh_company`` rewrites them with one
+    set-based SQL statement per company, which is what keeps the daily
+    recompute within a small factor of a plain aggregate at 100 000 partners.
+    """
+
+    _name = "kam.partner.metric"
+    _description = "Key-Account Metrics"
+    _order = "company_id, pareto_rank, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Partner", required=True, readonly=True,
+        index=True, ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, readonly=True,
+        index=True, ondelete="cascade",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    kam_status = fields.Selection(related="partner_id.kam_status")
+    kam_user_id = fields.Many2one(related="partner_id.kam_user_id")
+
+    invoiced_revenue = fields.Monetary(
+        readonly=True, help="Posted customer invoices net of refunds, untaxed, by accounting date over the window."
+    )
+    ordered_revenue = fields.Monetary(
+        readonly=True, help="Untaxed amount of the confirmed sale orders of the window."
+    )
+    margin = fields.Monetary(
+        string="Gross Margin", readonly=True,
+        help="Margin of the confirmed sale orders of the window.",
+    )
+    basis_amount = fields.Monetary(
+        string="Basis", readonly=True,
+        help="The amount the share is measured on (the company's basis of share).",
+    )
+    order_count = fields.Integer(string="Orders", readonly=True)
+    lifetime_order_count = fields.Integer(
+        string="Orders (All Time)", readonly=True,
+        help="Confirmed orders up to today; places the client in the working or regular block.",
+    )
+    first_order_date = fields.Date(string="First Order", readonly=True)
+    last_order_date = fields.Date(string="Last Order", readonly=True)
+    avg_order_interval = fields.Float(
+        string="Days Between Orders", readonly=True, digits=(16, 1), aggregator="avg"
+    )
+    share = fields.Float(
+        string="Share (%)", readonly=True, digits=(16, 2),
+        help="Share of the company's basis over the window.",
+    )
+    margin_share = fields.Float(string="Margin Share (%)", readonly=True, digits=(16, 2))
+    revenue_share = fields.Float(string="Revenue Share (%)", readonly=True, digits=(16, 2))
+    pareto_rank = fields.Integer(readonly=True, aggregator="min")
+    cumulative_share = fields.Float(
+        string="Cumulative Share (%)", readonly=True, digits=(16, 2), aggregator="max",
+        help="Share of the basis brought by this client and all clients ranked before it.",
+    )
+    dependency_level = fields.Selection(
+        DEPENDENCY_LEVELS, readonly=True, default="none", required=True, index=True
+    )
+    is_candidate = fields.Boolean(
+        string="Meets the Key-Account Rules", readonly=True,
+        help="Share at or above the key-account share, or yearly basis above the "
+        "absolute threshold when enabled.",
+    )
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique(partner_id, company_id)",
+            "A partner has one row of key-account metrics per company.",
+        ),
+    ]
+
+    @api.model
+    def _refresh_company(self, company, partner_ids=None, today=None):
+        """Rewrite the metrics of ``company`` in one statement.
+
+        Totals, shares and ranks are always computed over all the company's
+        clients; ``partner_ids`` (commercial partners) only limits the rows
+        written. Rows of clients without any activity left are deleted.
+        """
+        today = today or fields.Date.context_today(self)
+        date_from, date_to = window_bounds(today, company.kam_window_months)
+        self.env.flush_all()
+        self.env.cr.execute(self._refresh_query(company, date_from, date_to, partner_ids))
+        self.env.invalidate_all()
+
+    @api.model
+    def _refresh_query(self, company, date_from, date_to, partner_ids=None):
+        start = fields.Datetime.to_datetime(date_from)
+        end = fields.Datetime.to_datetime(fields.Date.add(date_to, days=1))
+        basis = SQL.identifier(_BASIS_COLUMNS[company.kam_share_basis])
+        dependency = SQL(
+            "CASE %s ELSE 'none' END",
+            SQL(" ").join(
+                SQL("WHEN share > 0 AND share %s %s THEN %s", _OPERATORS[operator], threshold, level)
+                for level, operator, threshold in dependency_bands(
+                    company.kam_key_share, company.kam_critical_share, company.kam_mono_share
+                )
+            ),
+        )
+        candidate = SQL(
+            "(basis > 0 AND (share >= %s OR (%s AND basis * 12.0 / %s >= %s)))",
+            company.kam_key_share,
+            company.kam_absolute_threshold_enabled,
+            company.kam_window_months,
+            company.kam_absolute_threshold or 0.0,
+        )
+        scope = SQL("TRUE")
+        metric_scope = SQL("TRUE")
+        if partner_ids is not None:
+            scope = SQL("partner_id = ANY(%s)", list(partner_ids))
+            metric_scope = SQL("m.partner_id = ANY(%s)", list(partner_ids))
+        columns = SQL(", ").join(SQL.identifier(name) for name in _METRIC_COLUMNS)
+        updates = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in _METRIC_COLUMNS
+        )
+        old_values = SQL(", ").join(
+            SQL.identifier("kam_partner_metric", name) for name in _METRIC_COLUMNS
+        )
+        new_values = SQL(", ").join(
+            SQL("EXCLUDED.%s", SQL.identifier(name)) for name in _METRIC_COLUMNS
+        )
+        return SQL(
+            """
+            WITH inv AS (
+                SELECT am.commercial_partner_id AS partner_id,
+                       SUM(-aml.balance) AS invoiced
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.display_type = 'product'
+                   AND am.move_type IN ('out_invoice', 'out_refund')
+                   AND aml.date BETWEEN %(date_from)s AND %(date_to)s
+                   AND am.commercial_partner_id IS NOT NULL
+                 GROUP BY am.commercial_partner_id
+            ), ord AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+                           FILTER (WHERE so.date_order >= %(start)s) AS ordered,
+                       SUM(COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+                           FILTER (WHERE so.date_order >= %(start)s) AS margin,
+                       COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS order_count,
+                       COUNT(*) AS lifetime_order_count,
+                       MIN(so.date_order) FILTER (WHERE so.date_order >= %(start)s) AS first_order,
+                       MAX(so.date_order) FILTER (WHERE so.date_order >= %(start)s) AS last_order
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.company_id = %(company)s
+                   AND so.state = 'sale'
+                   AND so.date_order < %(end)s
+                 GROUP BY p.commercial_partner_id
+            ), agg AS (
+                SELECT COALESCE(inv.partner_id, ord.partner_id) AS partner_id,
+                       COALESCE(inv.invoiced, 0) AS invoiced,
+                       COALESCE(ord.ordered, 0) AS ordered,
+                       COALESCE(ord.margin, 0) AS margin,
+                       COALESCE(ord.order_count, 0) AS order_count,
+                       COALESCE(ord.lifetime_order_count, 0) AS lifetime_order_count,
+                       ord.first_order::date AS first_order_date,
+                       ord.last_order::date AS last_order_date
+                  FROM inv
+                  FULL OUTER JOIN ord ON ord.partner_id = inv.partner_id
+            ), ranked AS (
+                SELECT agg.*,
+                       agg.%(basis)s AS basis,
+                       SUM(agg.%(basis)s) OVER () AS total_basis,
+                       SUM(agg.margin) OVER () AS total_margin,
+                       SUM(agg.invoiced) OVER () AS total_invoiced,
+                       ROW_NUMBER() OVER w AS pareto_rank,
+                       SUM(agg.%(basis)s) OVER (w ROWS UNBOUNDED PRECEDING) AS running_basis
+                  FROM agg
+                WINDOW w AS (ORDER BY agg.%(basis)s DESC, agg.partner_id)
+            ), shared AS (
+                SELECT ranked.*,
+                       CASE WHEN total_basis > 0 THEN 100.0 * basis / total_basis ELSE 0 END AS share,
+                       CASE WHEN total_margin > 0 THEN 100.0 * margin / total_margin ELSE 0 END AS margin_share,
+                       CASE WHEN total_invoiced > 0 THEN 100.0 * invoiced / total_invoiced ELSE 0 END AS revenue_share,
+                       CASE WHEN total_basis > 0 THEN 100.0 * running_basis / total_basis ELSE 0 END AS cumulative_share,
+                       CASE WHEN order_count > 1
+                            THEN (last_order_date - first_order_date)::float / (order_count - 1)
+                            ELSE 0 END AS avg_order_interval
+                  FROM ranked
+            ), upsert AS (
+                INSERT INTO kam_partner_metric (
+                       partner_id, company_id, create_uid, create_date, write_uid, write_date,
+                       %(columns)s)
+                SELECT partner_id, %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       invoiced, ordered, margin, basis,
+                       order_count, lifetime_order_count, first_order_date, last_order_date,
+                       avg_order_interval, share, margin_share, revenue_share,
+                       pareto_rank, cumulative_share, %(dependency)s, %(candidate)s
+                  FROM shared
+                 WHERE %(scope)s
+                ON CONFLICT (partner_id, company_id) DO UPDATE
+                   SET %(updates)s,
+                       write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                 WHERE (%(old_values)s) IS DISTINCT FROM (%(new_values)s)
+            )
+            DELETE FROM kam_partner_metric m
+             WHERE m.company_id = %(company)s
+               AND %(metric_scope)s
+               AND NOT EXISTS (SELECT 1 FROM agg WHERE agg.partner_id = m.partner_id)
+            """,
+            company=company.id,
+            date_from=date_from,
+            date_to=date_to,
+            start=start,
+            end=end,
+            basis=basis,
+            columns=columns,
+            uid=self.env.uid,
+            dependency=dependency,
+            candidate=candidate,
+            scope=scope,
+            metric_scope=metric_scope,
+            updates=updates,
+            old_values=old_values,
+            new_values=new_values,
+        )
