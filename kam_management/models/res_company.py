@@ -59,6 +59,26 @@ class ResCompany(models.Model):
     kam_greeting_enabled = fields.Boolean(string="Greeting Reminders", default=True)
     kam_greeting_days = fields.Integer(string="Greeting Reminder (days before)", default=7)
 
+    # Analytics: churn-risk signals (SPEC §4, digest §7.1)
+    kam_risk_orders = fields.Integer(
+        string="Risk: Orders Compared", default=3,
+        help="Order amounts shrinking, and payment delays growing, over this many "
+        "last orders / invoices raise a risk signal.",
+    )
+    kam_risk_interval_factor = fields.Float(
+        string="Risk: Interval Growth Factor", default=1.5,
+        help="The time since the last order (or the last interval) counts as grown "
+        "when it reaches this multiple of the account's average interval.",
+    )
+    kam_risk_category_months = fields.Integer(
+        string="Risk: Category Window (months)", default=6,
+        help="Product categories bought in the previous window of this length but "
+        "not in the recent one are reported as dropped.",
+    )
+    kam_risk_negative_days = fields.Integer(
+        string="Risk: Negative Contacts Window (days)", default=90,
+    )
+
     @api.constrains(
         "kam_key_share", "kam_critical_share", "kam_mono_share",
         "kam_portfolio_band_low", "kam_portfolio_band_high", "kam_portfolio_mono_share",
@@ -98,6 +118,23 @@ class ResCompany(models.Model):
                 )
             if company.kam_greeting_days < 0:
                 raise ValidationError(self.env._("The greeting reminder lead time cannot be negative."))
+
+    @api.constrains(
+        "kam_risk_orders", "kam_risk_interval_factor", "kam_risk_category_months",
+        "kam_risk_negative_days",
+    )
+    def _check_kam_risk_parameters(self):
+        for company in self:
+            if company.kam_risk_orders < 2:
+                raise ValidationError(self.env._("Risk signals need at least 2 orders to compare."))
+            if company.kam_risk_interval_factor <= 1:
+                raise ValidationError(self.env._("The interval growth factor must be greater than 1."))
+            if company.kam_risk_category_months < 1:
+                raise ValidationError(self.env._("The category window must be at least 1 month."))
+            if company.kam_risk_negative_days < 1:
+                raise ValidationError(
+                    self.env._("The negative contacts window must be at least 1 day.")
+                )
 
     def _kam_rule_values(self):
         self.ensure_one()

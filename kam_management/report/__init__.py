@@ -1,1 +1,3 @@
 
+from . import kam_portfolio_report
+from . import kam_dossier_report
