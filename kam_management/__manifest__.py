@@ -29,6 +29,7 @@
         "security/kam_security_rules.xml",
         "data/kam_account_type_data.xml",
         "data/kam_identification_data.xml",
+        "data/kam_dmu_data.xml",
         "wizard/kam_promote_wizard_views.xml",
         "wizard/kam_demote_wizard_views.xml",
         "views/kam_partner_metric_views.xml",
@@ -37,6 +38,9 @@
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "report/sale_order_report.xml",
+        "views/kam_dmu_views.xml",
+        "views/kam_dossier_views.xml",
+        "views/kam_lead_dmu_views.xml",
         "views/res_config_settings_views.xml",
         "views/kam_account_health_views.xml",
         "views/kam_account_plan_views.xml",
@@ -51,9 +55,15 @@
         "wizard/kam_comm_wizard_views.xml",
         "views/kam_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/kam_identification_demo.xml",
+        "demo/kam_analytics_demo.xml",
+        "demo/kam_dmu_demo.xml",
+    ],
     "assets": {
-        "web.assets_backend": [],
+        "web.assets_backend": [
+            "kam_management/static/src/relationship_map/*",
+        ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",
         ],

@@ -44,17 +44,36 @@ class CrmLead(models.Model):
                 if kam:
                     vals["user_id"] = kam.id
         leads = super().create(vals_list)
+        leads._kam_subscribe_account_kam()
         leads.filtered("kam_tender_date")._kam_sync_tender_plan()  # Communication (SPEC §3)
         return leads
 
     @api.model
     def _kam_default_user(self, partner, company):
-        """The KAM of a key account, when they may work in the lead's company."""
+        """The KAM of a key account, when the lead may be theirs.
+
+        The KAM must work in the lead's company, and the current user must be
+        allowed to hand a lead to someone else (all-leads access, as KAM
+        managers and sales managers have): a salesperson who only sees their
+        own leads keeps the lead, and the KAM follows it instead.
+        """
         account = partner.commercial_partner_id
-        kam = account.kam_user_id if account.kam_status == "key" else self.env["res.users"]
-        if kam and company and company not in kam.company_ids:
-            return self.env["res.users"]
+        no_user = self.env["res.users"]
+        kam = account.kam_user_id if account.kam_status == "key" else no_user
+        if not kam or (company and company not in kam.company_ids):
+            return no_user
+        if kam != self.env.user and not (
+            self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
+        ):
+            return no_user
         return kam
+
+    def _kam_subscribe_account_kam(self):
+        """The KAM of a key account follows its new opportunities."""
+        for lead in self.filtered(lambda lead: lead.kam_partner_status == "key"):
+            kam = lead.kam_account_user_id
+            if kam and kam != lead.user_id:
+                lead.message_subscribe(partner_ids=kam.partner_id.ids)
 
     # ------------------------------------------------------------------
     # DMU (SPEC §2): the deal's decision-making unit and its coverage
@@ -83,7 +102,7 @@ class CrmLead(models.Model):
     def _compute_kam_dmu_coverage(self):
         # Lines and roles are read for the whole batch at once (prefetch) and
         # as superuser: the score is stored for every lead, whoever saves it.
-        for lead, lead_sudo in zip(self, self.sudo()):
+        for lead, lead_sudo in zip(self, self.sudo(), strict=True):
             present = lead_sudo.kam_dmu_line_ids.role_id
             required = (lead_sudo.company_id or self.env.company).kam_required_dmu_role_ids
             lead.kam_dmu_coverage = dmu_coverage(required.ids, present.ids)

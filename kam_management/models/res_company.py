@@ -47,6 +47,17 @@ class ResCompany(models.Model):
 
     # Dossier (SPEC §2)
     kam_dossier_stale_days = fields.Integer(string="Dossier Stale After (days)", default=90)
+    # DMU coverage of deals (SPEC §2): the roles a deal's DMU should include.
+    kam_required_dmu_role_ids = fields.Many2many(
+        "kam.dmu.role",
+        "res_company_kam_required_dmu_role_rel",
+        "company_id",
+        "role_id",
+        string="Required DMU Roles",
+        default=lambda self: self._kam_default_required_dmu_roles(),
+        help="Roles a deal's decision-making unit should include; the DMU coverage "
+        "of an opportunity is the share of them that is present.",
+    )
 
     # Communication rules (SPEC §3, digest §5)
     kam_positive_gap_enabled = fields.Boolean(string="Positive-Contact Gap Rule", default=True)
@@ -135,6 +146,21 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The negative contacts window must be at least 1 day.")
                 )
+
+    # DMU (SPEC §2)
+    @api.model
+    def _kam_default_required_dmu_roles(self):
+        """Decision maker, finance, technical and user, as seeded."""
+        roles = self.env["kam.dmu.role"]
+        for xmlid in ("decision_maker", "economic_buyer", "technical", "user"):
+            roles |= self.env.ref(f"kam_management.kam_dmu_role_{xmlid}", raise_if_not_found=False) or roles
+        return roles
+
+    @api.model
+    def _kam_init_required_dmu_roles(self):
+        """At install, give the default required roles to the existing companies."""
+        companies = self.search([("kam_required_dmu_role_ids", "=", False)])
+        companies.write({"kam_required_dmu_role_ids": [(6, 0, self._kam_default_required_dmu_roles().ids)]})
 
     def _kam_rule_values(self):
         self.ensure_one()

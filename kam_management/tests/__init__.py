@@ -4,3 +4,11 @@ from . import test_identification
 from . import test_risk
 from . import test_account_plan
 from . import test_exports
+from . import test_identification_ui
+from . import test_comm_plan
+from . import test_comm_rules
+from . import test_comm_scheduler
+from . import test_comm_log
+from . import test_dmu
+from . import test_dmu_rpc
+from . import test_dossier

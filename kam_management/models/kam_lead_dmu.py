@@ -1,0 +1,146 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class KamLeadDmu(models.Model):
+    """A person of the client's DMU in one deal, with their role in that deal.
+
+    People come from the account's DMU (``member_id``) or are typed in on the
+    fly: a contact entered here joins the account's DMU, so the relationship
+    knowledge gathered on a deal is not lost when the deal closes.
+    """
+
+    _name = "kam.lead.dmu"
+    _description = "Deal DMU Line"
+    _order = "lead_id, is_primary desc, sequence, id"
+
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    account_id = fields.Many2one(
+        related="lead_id.partner_id.commercial_partner_id", string="Account"
+    )
+    sequence = fields.Integer(default=10)
+    member_id = fields.Many2one(
+        "kam.dmu.member",
+        string="DMU Member",
+        index="btree_not_null",
+        ondelete="set null",
+        domain="[('partner_id', '=', account_id)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        compute="_compute_contact_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('commercial_partner_id', '=', account_id), ('id', '!=', account_id)]",
+    )
+    function = fields.Char(related="contact_id.function", string="Job Position")
+    role_id = fields.Many2one(
+        "kam.dmu.role", string="Role in the Deal", required=True, ondelete="restrict"
+    )
+    is_primary = fields.Boolean(string="Primary Contact")
+    attitude = fields.Selection(related="member_id.attitude")
+    influence = fields.Integer(related="member_id.influence")
+    relationship_stage = fields.Selection(related="member_id.relationship_stage")
+    notes = fields.Char()
+
+    _sql_constraints = [
+        (
+            "lead_contact_role_unique",
+            "UNIQUE(lead_id, contact_id, role_id)",
+            "This person already has this role in the deal.",
+        ),
+    ]
+
+    @api.depends("member_id")
+    def _compute_contact_id(self):
+        for line in self:
+            if line.member_id:
+                line.contact_id = line.member_id.contact_id
+
+    @api.constrains("lead_id", "is_primary")
+    def _check_single_primary(self):
+        for lead in self.filtered("is_primary").lead_id:
+            if len(lead.kam_dmu_line_ids.filtered("is_primary")) > 1:
+                raise ValidationError(self.env._(
+                    "The deal %(deal)s can have only one primary contact.", deal=lead.name
+                ))
+
+    @api.constrains("lead_id", "contact_id", "member_id")
+    def _check_contact_of_account(self):
+        for line in self:
+            account = line.lead_id.partner_id.commercial_partner_id
+            if not account:
+                continue
+            if line.contact_id == account or line.contact_id.commercial_partner_id != account:
+                raise ValidationError(self.env._(
+                    "%(person)s is not a person of %(account)s, the client of %(deal)s.",
+                    person=line.contact_id.name,
+                    account=account.display_name,
+                    deal=line.lead_id.name,
+                ))
+            if line.member_id and line.member_id.contact_id != line.contact_id:
+                raise ValidationError(self.env._(
+                    "The DMU member %(member)s is not %(person)s.",
+                    member=line.member_id.display_name,
+                    person=line.contact_id.name,
+                ))
+
+    @api.onchange("contact_id")
+    def _onchange_contact_id(self):
+        if self.contact_id and self.member_id.contact_id != self.contact_id:
+            self.member_id = self.env["kam.dmu.member"].search([
+                ("partner_id", "=", self.account_id.id),
+                ("contact_id", "=", self.contact_id.id),
+                ("company_id", "=", (self.lead_id.company_id or self.env.company).id),
+            ], limit=1)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._sync_account_members()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"contact_id", "lead_id", "member_id"} & set(vals):
+            self._sync_account_members()
+        return result
+
+    def _sync_account_members(self):
+        """Link each line to the account's DMU member of its person, creating it if needed.
+
+        As superuser: whoever works the deal, what is learnt about the client's
+        people is filed in the account's DMU, where its KAM sees it.
+        """
+        Member = self.env["kam.dmu.member"].sudo()
+        todo = self.filtered(lambda line: not line.member_id and line.lead_id.partner_id)
+        if not todo:
+            return
+        accounts = todo.lead_id.partner_id.commercial_partner_id
+        existing = Member.with_context(active_test=False).search([
+            ("partner_id", "in", accounts.ids),
+            ("contact_id", "in", todo.contact_id.ids),
+        ])
+        by_key = {(m.partner_id, m.contact_id, m.company_id): m for m in existing}
+        for line in todo:
+            account = line.lead_id.partner_id.commercial_partner_id
+            company = line.lead_id.company_id or self.env.company
+            key = (account, line.contact_id, company)
+            member = by_key.get(key)
+            if not member:
+                member = Member.create({
+                    "partner_id": account.id,
+                    "contact_id": line.contact_id.id,
+                    "company_id": company.id,
+                    "role_ids": [fields.Command.link(line.role_id.id)],
+                })
+                by_key[key] = member
+            line.sudo().member_id = member
