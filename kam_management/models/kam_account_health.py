@@ -212,7 +212,12 @@ class KamAccountHealth(models.Model):
             ]
             if partners is not None:
                 domain.append(("id", "in", partners.commercial_partner_id.ids))
-            partner_ids = Partner.search(domain, order="id").ids
+            # contacts of a key account inherit its status: keep the commercial entities
+            partner_ids = [
+                partner.id
+                for partner in Partner.search_fetch(domain, ["commercial_partner_id"], order="id")
+                if partner.commercial_partner_id == partner
+            ]
             for batch in split_every(BATCH_SIZE, partner_ids, list):
                 self._kam_refresh_batch(company, batch, today)
                 self.env.invalidate_all()

@@ -157,22 +157,46 @@ class TestKamRiskSignals(KamAnalyticsCase):
         self.assertEqual(self.env["kam.account.health"].search_count([]), count)
 
     def test_refresh_queries_do_not_grow_per_account(self):
-        """Orders, delays, categories and contacts are read in one query each per batch."""
+        """Orders, delays, categories and contacts are read in one query each per
+        batch, and the health records are updated in one statement."""
         partners = self.env["res.partner"].create([
             {"name": f"Bulk {i}", "is_company": True, "kam_status": "key"} for i in range(6)
         ])
-        for partner in partners:
-            self._order(partner, d("2025-05-01"), 1000)
+        for i, partner in enumerate(partners):
+            self._order(partner, d("2025-05-01"), 1000 + i)
         Health = self.env["kam.account.health"]
-        Health._kam_refresh(self.company, partners[:2])  # warm-up: create the records
-        Health._kam_refresh(self.company, partners)
-        self.env.invalidate_all()
-        with self.assertQueryCount(__system__=40):
-            Health._kam_refresh(self.company, partners[:2])
-        self.env.invalidate_all()
-        # three times the accounts: one UPDATE more per account, nothing else
-        with self.assertQueryCount(__system__=44):
-            Health._kam_refresh(self.company, partners)
+        Health._kam_refresh(self.company, partners)  # create the records
+
+        def queries(accounts, now):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            with freeze_time(now):  # a new refresh time: every record is written
+                Health._kam_refresh(self.company, accounts)
+                self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        six = queries(partners, "2025-06-30 08:00:00")
+        two = queries(partners[:2], "2025-06-30 09:00:00")
+        self.assertEqual(six, two)
+        self.assertLess(two, 25)
+
+
+    def test_partner_risk_mirror_reads_in_one_query(self):
+        """The risk shown in partner lists costs the same for 2 or 6 accounts."""
+        partners = self.env["res.partner"].create([
+            {"name": f"Listed {i}", "is_company": True, "kam_status": "key"} for i in range(6)
+        ])
+        partners._kam_refresh_health(self.company)
+
+        def queries(accounts):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            accounts.with_user(self.head).mapped("kam_risk_level")
+            return self.cr.sql_log_count - before
+
+        queries(partners[:1])  # warm-up: user, groups, rules
+        self.assertEqual(queries(partners), queries(partners[:2]))
 
 
 @tagged("post_install", "-at_install")
