@@ -58,8 +58,8 @@ def _context(env, company):
         "company": company.id, "currency": company.currency_id.id, "journal": journal.id,
         "income": income.id, "receivable": receivable.id,
         "products": products.ids, "categories": categories.ids, "users": users.ids,
-        "pricelist": env["product.pricelist"].search([], limit=1).id,
-        "stage": env["crm.stage"].search([], limit=1).id,
+        "pricelist": env["product.pricelist"].search([], limit=1).id or None,
+        "stage": env["crm.stage"].search([], limit=1).id or None,
     }
 
 
@@ -288,11 +288,11 @@ class _Extras:
 
     @staticmethod
     def plans(env, key_ids, rng):
-        template = env.ref("kam_management.kam_comm_template_key_account",
-                           raise_if_not_found=False)
-        if not template or not hasattr(template, "_apply_to_partners"):
-            return
-        template._apply_to_partners(env["res.partner"].browse(key_ids))
+        for xmlid in ("kam_management.kam_comm_template_key",
+                      "kam_management.kam_comm_template_regular"):
+            template = env.ref(xmlid, raise_if_not_found=False)
+            if template:
+                template._kam_apply(env["res.partner"].browse(key_ids))
 
     @staticmethod
     def contact_logs(env, key_ids, rng):
