@@ -247,7 +247,7 @@ class KamAccountHealth(models.Model):
                 history.get(partner_id, []),
                 delays.get(partner_id, []),
                 categories.get(partner_id, ({}, {})),
-                contacts.get(partner_id) if contacts is not None else None,
+                contacts[partner_id],
             )
             fired = {code: values for code, values in signals.items() if values is not None}
             score = risk.risk_score(fired)
@@ -258,8 +258,7 @@ class KamAccountHealth(models.Model):
                 "last_refresh": now,
                 **{f"signal_{code}": code in fired for code in risk.SIGNAL_CODES},
             }
-            if compliance is not None:
-                vals["compliance_rate"] = compliance.get(partner_id, 0.0)
+            vals["compliance_rate"] = compliance.get(partner_id, 0.0)
             by_partner[partner_id].write(vals)
 
     @api.model
@@ -280,15 +279,14 @@ class KamAccountHealth(models.Model):
         }
         if signals[risk.DROPPED_CATEGORIES]:
             signals[risk.DROPPED_CATEGORIES]["months"] = company.kam_risk_category_months
-        if contacts is not None:
-            last_positive, negative_count = contacts
-            if company.kam_positive_gap_enabled:
-                signals[risk.NO_POSITIVE_CONTACT] = risk.no_positive_contact(
-                    last_positive, today, company.kam_positive_gap_days,
-                )
-            signals[risk.NEGATIVE_CONTACTS] = risk.negative_contacts(
-                negative_count, company.kam_risk_negative_days,
+        last_positive, negative_count = contacts
+        if company.kam_positive_gap_enabled:
+            signals[risk.NO_POSITIVE_CONTACT] = risk.no_positive_contact(
+                last_positive, today, company.kam_positive_gap_days,
             )
+        signals[risk.NEGATIVE_CONTACTS] = risk.negative_contacts(
+            negative_count, company.kam_risk_negative_days,
+        )
         return signals
 
     @api.model
@@ -446,11 +444,8 @@ class KamAccountHealth(models.Model):
         """``{partner: (last positive contact date, negative contacts in the window)}``.
 
         Every account gets an entry (``(None, 0)`` without logs) so that the
-        contact signals are evaluated for all of them. ``None`` while the
-        contact log is not installed.
+        contact signals are evaluated for all of them.
         """
-        if "kam.contact.log" not in self.env:
-            return None
         Log = self.env["kam.contact.log"].sudo()
         since = today - timedelta(days=company.kam_risk_negative_days)
         contacts = dict.fromkeys(partner_ids, (None, 0))
@@ -475,8 +470,6 @@ class KamAccountHealth(models.Model):
     @api.model
     def _kam_fetch_compliance(self, company, partner_ids):
         """Communication-plan compliance per account, as seen in ``company``."""
-        if "kam_compliance_rate" not in self.env["res.partner"]._fields:
-            return None
         partners = self.env["res.partner"].sudo().with_company(company).browse(partner_ids)
         return {partner.id: partner.kam_compliance_rate for partner in partners}
 

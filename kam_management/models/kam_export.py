@@ -80,17 +80,12 @@ class KamExport(models.AbstractModel):
         }
         data = {
             partner.id: dict(
-                {
-                    key: self.env[model] if model in self.env else []
-                    for key, (model, _domain) in sections.items()
-                },
+                {key: self.env[model] for key, (model, _domain) in sections.items()},
                 partner=partner,
             )
             for partner in partners
         }
         for key, (model, domain) in sections.items():
-            if model not in self.env:
-                continue
             for record in self.env[model].search(domain):
                 data[record.partner_id.id][key] |= record
         return data

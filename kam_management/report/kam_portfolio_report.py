@@ -34,7 +34,17 @@ class KamPortfolioReport(models.Model):
     _rec_name = "partner_id"
     _order = "company_id, pareto_rank, basis_amount desc, id"
     _depends = {
-        "res.partner": ["kam_status", "kam_user_id", "kam_is_vip", "company_id", "active"],
+        "res.partner": [
+            "kam_status", "kam_user_id", "kam_is_vip", "company_id", "active",
+            "commercial_partner_id",
+        ],
+        "res.company": ["currency_id", "kam_dossier_stale_days"],
+        "kam.partner.metric": [
+            "partner_id", "company_id", "invoiced_revenue", "ordered_revenue", "margin",
+            "basis_amount", "share", "margin_share", "cumulative_share", "pareto_rank",
+            "dependency_level", "order_count", "last_order_date",
+        ],
+        "kam.dossier": ["partner_id", "company_id", "completeness", "last_update", "active"],
         "kam.account.health": [
             "partner_id", "company_id", "risk_score", "risk_level", "compliance_rate",
             "ending_warning", "decision",
@@ -83,40 +93,12 @@ class KamPortfolioReport(models.Model):
 
     @property
     def _table_query(self):
-        has_metric = "kam.partner.metric" in self.env
-        has_dossier = "kam.dossier" in self.env
-        if has_metric:
-            self.env["kam.partner.metric"].flush_model()
-        if has_dossier:
-            self.env["kam.dossier"].flush_model(["partner_id", "company_id", "completeness",
-                                                 "last_update", "active"])
-        metric_rows = SQL(
-            "SELECT partner_id, company_id FROM kam_partner_metric UNION "
-        ) if has_metric else SQL()
-        metric_join = SQL(
-            "LEFT JOIN kam_partner_metric m"
-            " ON m.partner_id = a.partner_id AND m.company_id = a.company_id"
-        ) if has_metric else SQL(
-            "LEFT JOIN (SELECT NULL::int AS partner_id) m ON FALSE"
-        )
-
-        def metric(column, default="0"):
-            return SQL.identifier("m", column) if has_metric else SQL(default)
-
-        dossier_join = SQL(
-            "LEFT JOIN kam_dossier d"
-            " ON d.partner_id = a.partner_id AND d.company_id = a.company_id AND d.active"
-        ) if has_dossier else SQL("LEFT JOIN (SELECT NULL::int AS partner_id) d ON FALSE")
-        completeness = SQL("d.completeness") if has_dossier else SQL("NULL::float")
-        stale = SQL(
-            "COALESCE(d.last_update < NOW() AT TIME ZONE 'UTC'"
-            " - make_interval(days => c.kam_dossier_stale_days), FALSE)"
-        ) if has_dossier else SQL("FALSE")
         return SQL(
             """
             WITH accounts AS (
-                %(metric_rows)s
-                SELECT partner.id AS partner_id, company.id AS company_id
+                SELECT partner_id, company_id FROM kam_partner_metric
+                 UNION
+                SELECT partner.id, company.id
                   FROM res_partner partner
                   JOIN res_company company
                     ON partner.company_id IS NULL OR partner.company_id = company.id
@@ -132,20 +114,24 @@ class KamPortfolioReport(models.Model):
                    p.kam_status,
                    COALESCE(p.kam_is_vip, FALSE) AS kam_is_vip,
                    p.kam_status = 'key' AS is_key,
-                   COALESCE(%(invoiced)s, 0) AS invoiced_revenue,
-                   COALESCE(%(ordered)s, 0) AS ordered_revenue,
-                   COALESCE(%(margin)s, 0) AS margin,
-                   COALESCE(%(basis)s, 0) AS basis_amount,
-                   COALESCE(%(share)s, 0) AS share,
-                   COALESCE(%(margin_share)s, 0) AS margin_share,
-                   %(cumulative_share)s AS cumulative_share,
-                   %(pareto_rank)s AS pareto_rank,
-                   COALESCE(%(dependency_level)s, 'none') AS dependency_level,
-                   COALESCE(%(order_count)s, 0) AS order_count,
-                   %(last_order_date)s AS last_order_date,
+                   COALESCE(m.invoiced_revenue, 0) AS invoiced_revenue,
+                   COALESCE(m.ordered_revenue, 0) AS ordered_revenue,
+                   COALESCE(m.margin, 0) AS margin,
+                   COALESCE(m.basis_amount, 0) AS basis_amount,
+                   COALESCE(m.share, 0) AS share,
+                   COALESCE(m.margin_share, 0) AS margin_share,
+                   m.cumulative_share,
+                   m.pareto_rank,
+                   COALESCE(m.dependency_level, 'none') AS dependency_level,
+                   COALESCE(m.order_count, 0) AS order_count,
+                   m.last_order_date,
                    h.compliance_rate,
-                   %(completeness)s AS completeness,
-                   %(stale)s AS dossier_stale,
+                   d.completeness,
+                   COALESCE(
+                       d.last_update < (NOW() AT TIME ZONE 'UTC')
+                           - make_interval(days => c.kam_dossier_stale_days),
+                       FALSE
+                   ) AS dossier_stale,
                    COALESCE(h.risk_score, 0) AS risk_score,
                    h.risk_level,
                    COALESCE(h.ending_warning, FALSE) AS ending_warning,
@@ -154,8 +140,10 @@ class KamPortfolioReport(models.Model):
               FROM accounts a
               JOIN res_partner p ON p.id = a.partner_id
               JOIN res_company c ON c.id = a.company_id
-              %(metric_join)s
-              %(dossier_join)s
+         LEFT JOIN kam_partner_metric m
+                ON m.partner_id = a.partner_id AND m.company_id = a.company_id
+         LEFT JOIN kam_dossier d
+                ON d.partner_id = a.partner_id AND d.company_id = a.company_id AND d.active
          LEFT JOIN kam_account_health h
                 ON h.partner_id = a.partner_id AND h.company_id = a.company_id
          LEFT JOIN LATERAL (
@@ -167,23 +155,7 @@ class KamPortfolioReport(models.Model):
                  ORDER BY pl.date_to DESC, pl.id DESC
                     LIMIT 1
                    ) plan ON TRUE
-            """,
-            metric_rows=metric_rows,
-            metric_join=metric_join,
-            dossier_join=dossier_join,
-            invoiced=metric("invoiced_revenue"),
-            ordered=metric("ordered_revenue"),
-            margin=metric("margin"),
-            basis=metric("basis_amount"),
-            share=metric("share"),
-            margin_share=metric("margin_share"),
-            cumulative_share=metric("cumulative_share", "NULL::float"),
-            pareto_rank=metric("pareto_rank", "NULL::int"),
-            dependency_level=metric("dependency_level", "NULL::varchar"),
-            order_count=metric("order_count"),
-            last_order_date=metric("last_order_date", "NULL::date"),
-            completeness=completeness,
-            stale=stale,
+            """
         )
 
     def action_open_partner(self):
@@ -252,7 +224,7 @@ class KamPortfolioSummary(models.Model):
         report = self.env["kam.portfolio.report"].sudo()
         return SQL(
             """
-            WITH portfolio AS (%(report)s),
+            WITH portfolio AS %(report)s,
             load AS (
                 SELECT company_id, kam_user_id, COUNT(*) AS accounts
                   FROM portfolio
@@ -290,7 +262,7 @@ class KamPortfolioSummary(models.Model):
          LEFT JOIN clients cl ON cl.company_id = c.id
           GROUP BY c.id
             """,
-            report=report._table_query,
+            report=report._table_sql,  # the report query, flushing its dependencies
         )
 
     @api.depends("key_share", "band_low", "band_high", "mono_share")
