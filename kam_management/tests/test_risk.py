@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .analytics_common import KamAnalyticsCase, d
 
@@ -242,3 +242,12 @@ class TestKamEndingReview(KamAnalyticsCase):
         self.assertIn(foreign, self.env["kam.account.health"].with_user(self.head).search([]))
         with self.assertRaises(AccessError):
             self.env["kam.account.health"].with_user(self.salesman).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestKamAnalyticsTour(HttpCase):
+    def test_analytics_tour(self):
+        """Dashboard card, portfolio graph and list, account risk, account plan."""
+        if not self.env.ref("kam_management.kam_demo_partner_northwind", raise_if_not_found=False):
+            self.skipTest("the tour walks through the demo data")
+        self.start_tour("/odoo", "kam_analytics_tour", login="admin")
