@@ -280,7 +280,6 @@ class KamDmuMember(models.Model):
                 "channel_label": channels.get(member.preferred_channel, ""),
                 "last_contact_date": fields.Date.to_string(member.last_contact_date) or "",
                 "last_contact_outcome": member.last_contact_outcome or "",
-                "avatar_url": f"/web/image/res.partner/{member.contact_id.id}/avatar_128",
             })
             edges.extend(
                 {"source": member.id, "target": target}

@@ -143,6 +143,26 @@ class TestDmuAccess(KamDmuCommon):
         lead_fields = self.env["crm.lead"].with_user(self.salesman).fields_get()
         self.assertNotIn("kam_dmu_coverage", lead_fields)
 
+    def test_pipeline_views_show_coverage_to_kam_groups_only(self):
+        views = [(False, "kanban"), (False, "form")]
+        for user, visible in ((self.salesman, False), (self.kam, True)):
+            archs = self.env["crm.lead"].with_user(user).get_views(views)["views"]
+            for view_type in ("kanban", "form"):
+                self.assertEqual(
+                    "kam_dmu_coverage" in archs[view_type]["arch"], visible, f"{user.name} {view_type}"
+                )
+        self.assertIn("No decision maker identified", archs["form"]["arch"])
+
+    def test_salesman_can_still_work_deals(self):
+        """The stored coverage is computed whoever saves the deal."""
+        lead = self.env["crm.lead"].with_user(self.salesman).create({
+            "name": "Walk-in request", "type": "opportunity", "partner_id": self.account.id,
+            "user_id": self.salesman.id,
+        })
+        lead.with_user(self.salesman).write({"name": "Walk-in request (renamed)"})
+        self.assertEqual(lead.sudo().kam_dmu_coverage, 0)
+        self.assertTrue(lead.sudo().kam_dmu_missing_decision_maker)
+
     def test_kam_user_sees_own_accounts_only(self):
         own = self._member(self.ceo, "decision_maker")
         other = self._member(self.stranger, "user")

@@ -8,29 +8,46 @@ import { Layout } from "@web/search/layout";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 // Geometry of the drawing, in SVG user units.
-const COLUMN_WIDTH = 200;
-const ROW_HEIGHT = 190;
-const MARGIN_LEFT = 130; // room for the influence labels of the rows
-const MARGIN_TOP = 70;
+const COLUMN_WIDTH = 190;
+const ROW_HEIGHT = 160;
+const MARGIN_LEFT = 120; // room for the influence labels of the bands
+const MARGIN_TOP = 20;
 const MARGIN_X = 40;
 const MAX_PER_ROW = 6;
 
 const ATTITUDE_ORDER = { supporter: 0, neutral: 1, opponent: 2 };
 
+function clampInfluence(influence) {
+    return Math.max(1, Math.min(5, influence || 1));
+}
+
 export function nodeRadius(influence) {
-    return 20 + 5 * Math.max(1, Math.min(5, influence || 1));
+    return 18 + 4 * clampInfluence(influence);
+}
+
+export function initials(name) {
+    const words = (name || "?").trim().split(/\s+/);
+    const letters = words.length > 1 ? words[0][0] + words[words.length - 1][0] : words[0].slice(0, 2);
+    return letters.toUpperCase();
 }
 
 /**
- * Deterministic layout: one band per influence level, most influential on
- * top; in a band, decision makers first, then supporters, neutrals and
- * opponents, then by name. Long bands wrap every MAX_PER_ROW people.
+ * Deterministic layout: one band per influence level, the most influential on
+ * top. In a band, people sit under the people they are linked to (barycentre
+ * of the bands above), ties broken by decision makers first, then attitude and
+ * name. Successive bands are shifted by a quarter column so that an arrow
+ * between two bands does not run through the person in between.
  */
-export function layoutMap(members) {
+export function layoutMap(members, edges = []) {
+    const neighbours = {};
+    for (const edge of edges) {
+        (neighbours[edge.source] ||= []).push(edge.target);
+        (neighbours[edge.target] ||= []).push(edge.source);
+    }
     const bands = [];
     for (let level = 5; level >= 1; level--) {
         const people = members
-            .filter((m) => Math.max(1, Math.min(5, m.influence || 1)) === level)
+            .filter((m) => clampInfluence(m.influence) === level)
             .sort(
                 (a, b) =>
                     Number(b.is_decision_maker) - Number(a.is_decision_maker) ||
@@ -42,28 +59,47 @@ export function layoutMap(members) {
         }
     }
     const widest = Math.max(1, ...bands.map((band) => band.people.length));
-    const width = MARGIN_LEFT + widest * COLUMN_WIDTH + MARGIN_X;
-    const height = MARGIN_TOP + Math.max(1, bands.length) * ROW_HEIGHT;
+    const width = MARGIN_LEFT + (widest + 0.5) * COLUMN_WIDTH + MARGIN_X;
+    const height = MARGIN_TOP + Math.max(1, bands.length) * ROW_HEIGHT + 10;
+    const placed = {};
     const nodes = [];
     const rows = [];
     bands.forEach((band, index) => {
-        const y = MARGIN_TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2 - 20;
-        const offset = MARGIN_LEFT + ((widest - band.people.length) * COLUMN_WIDTH) / 2;
+        const top = MARGIN_TOP + index * ROW_HEIGHT;
+        const y = top + 58;
+        // Barycentre ordering against the people already placed above.
+        const order = band.people.map((member, rank) => {
+            const xs = (neighbours[member.id] || []).filter((id) => id in placed).map((id) => placed[id]);
+            const centre = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+            return { member, rank, centre };
+        });
+        if (order.some((item) => item.centre !== null)) {
+            const fallback = MARGIN_LEFT + (widest * COLUMN_WIDTH) / 2;
+            order.sort(
+                (a, b) => (a.centre ?? fallback) - (b.centre ?? fallback) || a.rank - b.rank
+            );
+        }
+        const shift = [0, 0.25, -0.25][index % 3] * COLUMN_WIDTH;
+        const offset =
+            MARGIN_LEFT + COLUMN_WIDTH / 4 + ((widest - band.people.length) * COLUMN_WIDTH) / 2 + shift;
         rows.push({
             key: `${band.level}-${index}`,
             level: band.level,
             first: band.first,
             y,
-            top: MARGIN_TOP + index * ROW_HEIGHT - 10,
+            top,
             height: ROW_HEIGHT,
             odd: index % 2 === 1,
         });
-        band.people.forEach((member, column) => {
+        order.forEach(({ member }, column) => {
+            const x = offset + column * COLUMN_WIDTH + COLUMN_WIDTH / 2;
+            placed[member.id] = x;
             nodes.push({
                 ...member,
-                x: offset + column * COLUMN_WIDTH + COLUMN_WIDTH / 2,
+                x,
                 y,
                 r: nodeRadius(member.influence),
+                initials: initials(member.name),
             });
         });
     });
@@ -77,10 +113,11 @@ export function edgePath(source, target) {
     const length = Math.hypot(dx, dy) || 1;
     const ux = dx / length;
     const uy = dy / length;
-    const start = { x: source.x + ux * (source.r + 2), y: source.y + uy * (source.r + 2) };
-    const end = { x: target.x - ux * (target.r + 8), y: target.y - uy * (target.r + 8) };
-    // Bend to the left of the direction of travel: A→B and B→A do not overlap.
-    const bend = Math.min(60, 18 + length / 6);
+    const start = { x: source.x + ux * (source.r + 3), y: source.y + uy * (source.r + 3) };
+    const end = { x: target.x - ux * (target.r + 9), y: target.y - uy * (target.r + 9) };
+    // Bend to the left of the direction of travel, more for long arrows: A→B
+    // and B→A do not overlap, and long arrows go round the people in between.
+    const bend = Math.min(110, 16 + length / 4);
     const control = {
         x: (start.x + end.x) / 2 + uy * bend,
         y: (start.y + end.y) / 2 - ux * bend,
@@ -134,11 +171,10 @@ export class KamRelationshipMap extends Component {
     }
 
     get layout() {
-        return layoutMap(this.state.data?.members || []);
+        return layoutMap(this.state.data?.members || [], this.state.data?.edges || []);
     }
 
-    get edges() {
-        const layout = this.layout;
+    edgesFor(layout) {
         const byId = Object.fromEntries(layout.nodes.map((node) => [node.id, node]));
         return (this.state.data?.edges || [])
             .filter((edge) => byId[edge.source] && byId[edge.target])
