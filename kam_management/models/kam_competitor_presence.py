@@ -22,6 +22,7 @@ class KamCompetitorPresence(models.Model):
     _description = "Competitor at a Key Account"
     _inherit = ["kam.dossier.item.mixin"]
     _order = "date desc, id desc"
+    _rec_names_search = ["competitor_id.name", "partner_id.name"]
 
     competitor_id = fields.Many2one(
         "res.partner",

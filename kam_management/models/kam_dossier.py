@@ -171,6 +171,7 @@ class KamDossier(models.Model):
     _description = "Key-Account Dossier"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "last_update desc, id desc"
+    _rec_names_search = ["partner_id.name"]
 
     partner_id = fields.Many2one(
         "res.partner",

@@ -50,6 +50,19 @@ class TestDmuMember(KamDmuCommon):
         self.assertIn("contact_account_company_unique", str(caught.exception))
         self.assertEqual(self.Member.search_count([("contact_id", "=", self.ceo.id)]), 1)
 
+    def test_one_member_per_company_of_ours(self):
+        """Another company of ours keeps its own relationship with the same person."""
+        other_company = self.env["res.company"].create({"name": "KAM Sister Company"})
+        here = self._member(self.ceo, "decision_maker", attitude="supporter")
+        there = self._member(self.ceo, "influencer", attitude="opponent", company_id=other_company.id)
+        self.assertEqual(there.company_id, other_company)
+        self.kam.company_ids = [Command.link(other_company.id)]
+        Member = self.Member.with_user(self.kam)
+        self.assertEqual(Member.with_context(allowed_company_ids=[self.company.id]).search([]), here)
+        self.assertEqual(Member.with_context(allowed_company_ids=[other_company.id]).search([]), there)
+        data = Member.with_company(other_company).get_relationship_map_data(self.account.id)
+        self.assertEqual([node["attitude"] for node in data["members"]], ["opponent"])
+
     def test_member_must_be_a_person_of_the_account(self):
         with self.assertRaisesRegex(ValidationError, "is not a person of Nordwerk"):
             self.Member.create({"partner_id": self.account.id, "contact_id": self.stranger.id})
