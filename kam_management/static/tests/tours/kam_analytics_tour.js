@@ -49,7 +49,10 @@ registry.category("web_tour.tours").add("kam_analytics_tour", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row td[name='partner_id']:contains('Northwind Offices')",
+            trigger: ".o_breadcrumb:contains('Account Risk')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Northwind Offices') td[name='risk_score']",
             run: "click",
         },
         {
@@ -62,6 +65,9 @@ registry.category("web_tour.tours").add("kam_analytics_tour", {
         {
             trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_menu_account_plans']",
             run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb:contains('Account Plans')",
         },
         {
             trigger: ".o_list_view .o_data_row td[name='name']:contains('win the volume back')",
