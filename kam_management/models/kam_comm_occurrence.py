@@ -1,5 +1,7 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 
 from ..rules.cadence import DEFAULT_COMPLIANCE_WINDOW, DEFAULT_GRACE_DAYS, compliance
 
@@ -119,7 +121,7 @@ class KamCommOccurrence(models.Model):
             columns=SQL(", ").join(SQL.identifier(column) for column, _type in columns),
             rows=SQL(", ").join(rows),
             uid=uid,
-        ))
+        ), log_exceptions=False)  # a concurrent run's conflict is handled by the caller
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
@@ -142,7 +144,7 @@ class KamCommOccurrence(models.Model):
                 "res_id": occ.res_id or occ.partner_id.id,
                 "activity_type_id": occ.activity_type_id.id,
                 "summary": occ.summary,
-                "note": occ.line_id.note and occ.line_id.note.replace("\n", "<br/>"),
+                "note": plaintext2html(occ.line_id.note) if occ.line_id.note else occ.activity_type_id.default_note,
                 "date_deadline": occ.due_date,
                 "user_id": occ.user_id.id,
                 "automated": True,
@@ -150,6 +152,19 @@ class KamCommOccurrence(models.Model):
             }
             for occ in occurrences
         ]
+        # Subscribe each assignee once per document first: mail.activity.create
+        # subscribes per activity and would insert the same follower twice when
+        # one batch holds two reminders of a document for the same user.
+        documents = defaultdict(set)
+        for vals in vals_list:
+            documents[vals["res_model_id"], vals["user_id"]].add(vals["res_id"])
+        models_by_id = {model_id: model for model, model_id in model_ids.items()}
+        users = self.env["res.users"].browse({user_id for _model, user_id in documents})
+        partner_of = {user.id: user.partner_id.id for user in users.sudo()}
+        for (model_id, user_id), res_ids in documents.items():
+            self.env[models_by_id[model_id]].sudo().browse(res_ids).message_subscribe(
+                partner_ids=[partner_of[user_id]]
+            )
         activities = (
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         )

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -13,6 +15,11 @@ from ..rules.cadence import (
 # Changing one of these re-plans the line from today.
 CADENCE_FIELDS = {
     "cadence_kind", "interval_days", "times", "yearly_dates", "date_source", "start_date",
+}
+KIND_ACTIVITY_TYPES = {
+    "greeting": "kam_management.kam_activity_type_greeting",
+    "tender": "kam_management.kam_activity_type_tender",
+    "call": "mail.mail_activity_data_call",
 }
 KIND_COLORS = {
     "contact": 10, "call": 4, "meeting": 2, "message": 7, "greeting": 9, "printed": 3,
@@ -35,6 +42,7 @@ class KamCommPlanLine(models.Model):
     _inherit = ["kam.comm.cadence.mixin", "mail.thread"]
     _description = "Communication Plan Line"
     _order = "next_due_date, sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(string="Description", required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -45,6 +53,7 @@ class KamCommPlanLine(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
         domain="[('is_company', '=', True)]",
     )
     company_id = fields.Many2one(
@@ -56,6 +65,7 @@ class KamCommPlanLine(models.Model):
         required=True,
         tracking=True,
         default=lambda self: self.env.user,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
     contact_ids = fields.Many2many(
@@ -64,6 +74,7 @@ class KamCommPlanLine(models.Model):
         "line_id",
         "partner_id",
         string="People",
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
     )
     template_id = fields.Many2one("kam.comm.plan.template", readonly=True, ondelete="set null")
@@ -72,6 +83,7 @@ class KamCommPlanLine(models.Model):
     )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", ondelete="cascade", index="btree_not_null",
+        check_company=True,
         help="The opportunity whose tender this line prepares.",
     )
     tender_step = fields.Char(readonly=True)
@@ -82,6 +94,7 @@ class KamCommPlanLine(models.Model):
         compute="_compute_schedule",
         store=True,
         readonly=False,
+        precompute=True,
         copy=False,
         help="The date the cadence planned for the current contact.",
     )
@@ -90,6 +103,7 @@ class KamCommPlanLine(models.Model):
         compute="_compute_schedule",
         store=True,
         readonly=False,
+        precompute=True,
         copy=False,
         index=True,
     )
@@ -271,20 +285,19 @@ class KamCommPlanLine(models.Model):
             return company.kam_greeting_days if company.kam_greeting_enabled else None
         return self.lead_days
 
-    def _kam_activity_type(self):
-        self.ensure_one()
-        xmlid = {
-            "greeting": "kam_management.kam_activity_type_greeting",
-            "tender": "kam_management.kam_activity_type_tender",
-            "call": "mail.mail_activity_data_call",
-        }.get(self.kind, "kam_management.kam_activity_type_contact")
-        return self.env.ref(xmlid, raise_if_not_found=False) or self.env.ref(
-            "kam_management.kam_activity_type_contact"
-        )
+    @api.model
+    def _kam_activity_types(self):
+        """{kind: mail.activity.type} of the reminders (resolved once per batch)."""
+        default = self.env.ref("kam_management.kam_activity_type_contact")
+        types = defaultdict(lambda: default)
+        for kind, xmlid in KIND_ACTIVITY_TYPES.items():
+            types[kind] = self.env.ref(xmlid, raise_if_not_found=False) or default
+        return types
 
-    def _kam_occurrence_values(self, cycle, due, state="open"):
+    def _kam_occurrence_values(self, cycle, due, state="open", activity_types=None):
         """Values of the occurrence of cycle ``cycle`` (its ``dedup_key`` is the line and cycle)."""
         self.ensure_one()
+        activity_types = activity_types or self._kam_activity_types()
         document = ("crm.lead", self.lead_id.id) if self.lead_id else ("res.partner", self.partner_id.id)
         return {
             "dedup_key": f"plan:{self.id}:{cycle.isoformat()}",
@@ -297,7 +310,7 @@ class KamCommPlanLine(models.Model):
             "scheduled_date": cycle,
             "due_date": due,
             "state": state,
-            "activity_type_id": self._kam_activity_type().id,
+            "activity_type_id": activity_types[self.kind].id,
             "res_model": document[0],
             "res_id": document[1],
         }

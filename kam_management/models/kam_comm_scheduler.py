@@ -84,7 +84,7 @@ class KamCommScheduler(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 self._kam_process_batch(company, partners, today)
-        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
+        except psycopg2.errors.SerializationFailure:
             # A concurrent run inserted the same keys first: it owns this batch.
             self.env.invalidate_all()
             _logger.info(
@@ -131,6 +131,7 @@ class KamCommScheduler(models.AbstractModel):
                 (min(start, previous[0]), max(until, previous[1])) if previous else (start, until)
             )
         result = {"new": [], "missed": [], "stale": [], "moved": [], "updates": []}
+        activity_types = lines._kam_activity_types()
         for line in lines:
             lead = line._kam_lead_days(company)
             cycle, due = line.cycle_date, line.next_due_date or line.cycle_date
@@ -164,7 +165,7 @@ class KamCommScheduler(models.AbstractModel):
                 if not current and not pending:
                     if not should_materialise(due, today, lead):
                         break
-                    pending = line._kam_occurrence_values(cycle, due)
+                    pending = line._kam_occurrence_values(cycle, due, activity_types=activity_types)
                     result["new"].append(pending)
                 following = line._kam_following(cycle)
                 if following and due < today and should_materialise(following, today, lead):
@@ -249,7 +250,7 @@ class KamCommScheduler(models.AbstractModel):
             if account.id in suspended or account.id in planned:
                 continue
             last = last_positive.get(account)
-            if not positive_gap_exceeded(last, company.kam_positive_gap_days, today, since=account.kam_key_since):
+            if not positive_gap_exceeded(last, company.kam_positive_gap_days, today, since=account.kam_key_since or None):
                 continue
             if last:
                 summary = self.env._("No positive contact since %(date)s", date=last)

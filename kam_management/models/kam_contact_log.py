@@ -35,6 +35,7 @@ class KamContactLog(models.Model):
     _name = "kam.contact.log"
     _description = "Key Account Contact"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -42,6 +43,7 @@ class KamContactLog(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
         domain="[('is_company', '=', True)]",
     )
     company_id = fields.Many2one(
@@ -54,6 +56,7 @@ class KamContactLog(models.Model):
         "log_id",
         "partner_id",
         string="People",
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
         help="The client's people taking part in the contact.",
     )
@@ -91,6 +94,7 @@ class KamContactLog(models.Model):
         string="Plan Line",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
         domain="[('partner_id', '=', partner_id)]",
         help="The planned contact this interaction fulfils.",
     )
@@ -170,6 +174,7 @@ class KamContactLog(models.Model):
         line = self.env["kam.comm.plan.line"].search(
             [
                 ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("company_id", "=", (self.company_id or self.env.company).id),
                 ("channel", "=", self.channel),
                 ("state", "in", ("planned", "overdue")),
             ],

@@ -12,3 +12,5 @@ from . import test_comm_log
 from . import test_dmu
 from . import test_dmu_rpc
 from . import test_dossier
+from . import test_access_matrix
+from . import test_hostile_input

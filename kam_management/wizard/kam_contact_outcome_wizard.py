@@ -27,20 +27,22 @@ class KamContactOutcomeWizard(models.TransientModel):
         compute="_compute_from_source",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
     )
-    date = fields.Date(compute="_compute_from_source", store=True, readonly=False, required=True)
+    date = fields.Date(compute="_compute_from_source", store=True, readonly=False, precompute=True, required=True)
     channel = fields.Selection(
-        CHANNELS, compute="_compute_from_source", store=True, readonly=False, required=True
+        CHANNELS, compute="_compute_from_source", store=True, readonly=False, precompute=True, required=True
     )
     outcome = fields.Selection(OUTCOMES, required=True)
-    summary = fields.Text(compute="_compute_from_source", store=True, readonly=False)
+    summary = fields.Text(compute="_compute_from_source", store=True, readonly=False, precompute=True)
     contact_ids = fields.Many2many(
         "res.partner",
         string="People",
         compute="_compute_from_source",
         store=True,
         readonly=False,
+        precompute=True,
         domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
     )
 
@@ -73,9 +75,10 @@ class KamContactOutcomeWizard(models.TransientModel):
                 wizard.contact_ids = vals[0]["contact_ids"][0][2] if vals else False
             elif wizard.calendar_event_id:
                 event = wizard.calendar_event_id
-                account = wizard.partner_id if wizard.partner_id in wizard.account_option_ids else (
-                    wizard.account_option_ids[:1]
-                )
+                options = wizard.account_option_ids._origin
+                account = wizard.partner_id._origin
+                if account not in options:
+                    account = options[:1]
                 wizard.partner_id = account
                 if account:
                     vals = event._kam_log_values(account)
