@@ -59,6 +59,7 @@
         "demo/kam_identification_demo.xml",
         "demo/kam_analytics_demo.xml",
         "demo/kam_dmu_demo.xml",
+        "demo/kam_comm_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -87,6 +87,7 @@ def test_cadence_errors():
     assert cadence.cadence_errors("yearly_dates", dates_text="", has_account_dates=True) == []
     assert cadence.cadence_errors("yearly_dates", dates_text="31-12") == ["dates_format"]
     assert cadence.cadence_errors("weekly") == ["kind"]
+    assert cadence.cadence_errors("per_year", interval_days=-5, times=1) == ["negative"]
     with pytest.raises(ValueError):
         cadence.first_due("interval", D(2025, 1, 1), interval_days=0)
 

@@ -372,6 +372,8 @@ class KamCommPlanLine(models.Model):
             return
         if self.last_done_date and done_date <= self.last_done_date:
             return  # already counted: an older or same-day contact fulfils nothing new
+        if done_date < self.start_date:
+            return  # logged after the fact for a time before the plan started
         occurrence = self._kam_current_occurrence()
         if occurrence:
             occurrence._kam_close("done", done_date=done_date, contact_log=contact_log)

@@ -107,7 +107,7 @@ class KamCommCadenceMixin(models.AbstractModel):
     def _kam_cadence_messages(self):
         return {
             "kind": self.env._("Unknown cadence."),
-            "negative": self.env._("A cadence cannot be negative: every N days and N times need N of at least 1."),
+            "negative": self.env._("The number of days and of contacts of a cadence cannot be negative."),
             "interval_days": self.env._("A cadence of every N days needs N of at least 1."),
             "times_quarter": self.env._("Contacts per quarter must be between 1 and 90."),
             "times_year": self.env._("Contacts per year must be between 1 and 365."),

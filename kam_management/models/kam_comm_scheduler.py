@@ -37,7 +37,8 @@ class KamCommScheduler(models.AbstractModel):
     _description = "Communication Plan Scheduler"
 
     @api.model
-    def _cron_run(self, batch_size=500):
+    def _cron_run(self, batch_size=500, commit=True):
+        """Daily run. ``commit=False`` keeps everything in the caller's transaction (demo data)."""
         today = fields.Date.context_today(self)
         scheduler = self.sudo()
         for company in scheduler.env["res.company"].search([]):
@@ -48,9 +49,11 @@ class KamCommScheduler(models.AbstractModel):
                 scheduler.with_company(company)._kam_run_batch(company, partners, today)
                 done += len(batch_ids)
                 scheduler.env["ir.cron"]._notify_progress(done=done, remaining=len(account_ids) - done)
-                scheduler._kam_commit()
+                if commit:
+                    scheduler._kam_commit()
         scheduler._kam_log_past_meetings()
-        scheduler._kam_commit()
+        if commit:
+            scheduler._kam_commit()
         return True
 
     def _kam_commit(self):
@@ -60,7 +63,11 @@ class KamCommScheduler(models.AbstractModel):
 
     @api.model
     def _kam_account_ids(self, company):
-        """Accounts with an active plan in ``company``, and its key accounts with a KAM."""
+        """Accounts with an active plan in ``company``, and its key accounts with a KAM.
+
+        Key accounts are commercial entities: their people share the status
+        (a commercial field) but are no accounts of their own.
+        """
         self.env.flush_all()
         self.env.cr.execute(
             """
@@ -73,6 +80,7 @@ class KamCommScheduler(models.AbstractModel):
               JOIN res_users kam ON kam.id = partner.kam_user_id
              WHERE partner.kam_status = 'key'
                AND partner.active
+               AND partner.commercial_partner_id = partner.id
                AND COALESCE(partner.company_id, kam.company_id) = %(company)s
              ORDER BY 1
             """,
@@ -213,6 +221,7 @@ class KamCommScheduler(models.AbstractModel):
     def _kam_rule_hits(self, company, partners, lines, cooldowns, today):
         accounts = partners.filtered(
             lambda partner: partner.kam_status == "key"
+            and partner.commercial_partner_id == partner
             and partner.kam_user_id
             and (partner.company_id or partner.kam_user_id.company_id) == company
         )

@@ -220,6 +220,9 @@ def cadence_errors(kind, interval_days=0, times=0, dates_text="", has_account_da
     errors = []
     if kind not in CADENCE_KINDS:
         return ["kind"]
+    if (interval_days or 0) < 0 or (times or 0) < 0:
+        # whatever the kind: a number kept on the line must never be negative
+        errors.append("negative")
     if kind == "interval" and (interval_days or 0) < 1:
         errors.append("interval_days")
     if kind == "per_quarter" and not 1 <= (times or 0) <= 90:

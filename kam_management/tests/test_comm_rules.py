@@ -37,6 +37,13 @@ class TestCommGapRule(KamCommCase):
             self.run_batch(D(2025, 3, 24))
             self.assertEqual(len(self.gap_occurrences()), 2, "a new silence, a new reminder")
 
+    def test_gap_reminds_the_account_not_its_people(self):
+        with freeze_time("2025-03-12 12:00:00"):
+            self.scheduler._cron_run()
+            self.assertEqual(len(self.gap_occurrences()), 1)
+            self.assertEqual(self.person.kam_status, "key", "people share the account's status")
+            self.assertFalse(self.occurrences(self.person), "but are no accounts of their own")
+
     def test_gap_does_not_fire(self):
         other = self.env["res.partner"].create({
             "name": "Regular Co", "is_company": True, "kam_status": "candidate", "kam_user_id": self.kam.id,
