@@ -91,7 +91,8 @@ class KamPromoteWizard(models.TransientModel):
             "kam_status": "key",
             "kam_status_reason": self.reason,
             "kam_user_id": self.kam_user_id.id,
-            "kam_team_user_ids": [Command.set(self.kam_team_user_ids.ids)],
+            # Team members and types are added to those the accounts already have.
+            "kam_team_user_ids": [Command.link(user.id) for user in self.kam_team_user_ids],
             "kam_type_ids": [Command.link(kam_type.id) for kam_type in self.kam_type_ids],
             "kam_level": self.kam_level,
             "kam_level_team_id": self.kam_level_team_id.id if self.kam_level == "team" else False,
