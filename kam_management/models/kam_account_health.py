@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, formatLang, split_every
 
 from ..rules import risk
@@ -18,6 +18,12 @@ DECISIONS = [
 # Orders read per account to measure its own rhythm (average interval).
 HISTORY_ORDERS = 12
 BATCH_SIZE = 1000
+# Written by the refresh (as superuser) only: a KAM must not hide the risk of
+# their own account from the head of KAM.
+REFRESH_FIELDS = frozenset({
+    "risk_score", "risk_level", "signal_data", "compliance_rate", "last_refresh",
+    *(f"signal_{code}" for code in risk.SIGNAL_CODES),
+})
 
 
 class KamAccountHealth(models.Model):
@@ -38,7 +44,7 @@ class KamAccountHealth(models.Model):
 
     partner_id = fields.Many2one(
         "res.partner", string="Account", required=True, ondelete="cascade", index=True,
-        domain="[('is_company', '=', True)]",
+        check_company=True, domain="[('is_company', '=', True)]",
     )
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, index=True,
@@ -161,7 +167,15 @@ class KamAccountHealth(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(REFRESH_FIELDS & vals.keys() for vals in vals_list):
+            raise AccessError(self.env._("The risk signals are computed; they cannot be set by hand."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if not self.env.su and REFRESH_FIELDS & vals.keys():
+            raise AccessError(self.env._("The risk signals are computed; they cannot be set by hand."))
         if vals.get("decision") and "decision_user_id" not in vals:
             vals = dict(vals, decision_user_id=self.env.uid)
         return super().write(vals)

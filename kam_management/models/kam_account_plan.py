@@ -25,7 +25,7 @@ class KamAccountPlan(models.Model):
     )
     partner_id = fields.Many2one(
         "res.partner", string="Account", required=True, index=True, tracking=True,
-        ondelete="cascade", domain="[('is_company', '=', True)]",
+        ondelete="cascade", check_company=True, domain="[('is_company', '=', True)]",
     )
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, index=True,
@@ -35,7 +35,7 @@ class KamAccountPlan(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Key Account Manager", tracking=True,
         compute="_compute_user_id", store=True, readonly=False, precompute=True,
-        domain="[('share', '=', False)]",
+        check_company=True, domain="[('share', '=', False)]",
     )
     date_from = fields.Date(string="From", required=True, tracking=True)
     date_to = fields.Date(string="To", required=True, tracking=True)

@@ -23,6 +23,7 @@ class KamCompetitorPresence(models.Model):
     _inherit = ["kam.dossier.item.mixin"]
     _order = "date desc, id desc"
     _rec_names_search = ["competitor_id.name", "partner_id.name"]
+    _check_company_auto = True
 
     competitor_id = fields.Many2one(
         "res.partner",
@@ -30,6 +31,7 @@ class KamCompetitorPresence(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
         domain="[('is_company', '=', True), ('id', '!=', partner_id)]",
     )
     supplies = fields.Char(string="What They Supply")

@@ -54,6 +54,7 @@ class KamDmuMember(models.Model):
     _order = "partner_id, influence desc, id"
     _rec_name = "contact_id"
     _rec_names_search = ["contact_id.name", "contact_id.email", "partner_id.name"]
+    _check_company_auto = True
     # Bookkeeping written by the contact log does not count as dossier upkeep.
     _kam_dossier_passive_fields = frozenset({"last_contact_date", "last_contact_outcome"})
 
@@ -65,6 +66,7 @@ class KamDmuMember(models.Model):
         index=True,
         ondelete="cascade",
         tracking=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
         help="A contact of the key account.",
     )

@@ -82,6 +82,7 @@ class KamDossierItemMixin(models.AbstractModel):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
         domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
     )
     company_id = fields.Many2one(
@@ -172,6 +173,7 @@ class KamDossier(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "last_update desc, id desc"
     _rec_names_search = ["partner_id.name"]
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -180,6 +182,7 @@ class KamDossier(models.Model):
         index=True,
         ondelete="cascade",
         tracking=True,
+        check_company=True,
         domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
     )
     company_id = fields.Many2one(
@@ -422,6 +425,15 @@ class KamDossier(models.Model):
                     "A dossier is kept on the key account %(account)s, not on its contact %(contact)s.",
                     account=dossier.partner_id.commercial_partner_id.display_name,
                     contact=dossier.partner_id.display_name,
+                ))
+
+    @api.constrains("employee_count", "annual_revenue")
+    def _check_figures(self):
+        for dossier in self:
+            if dossier.employee_count < 0 or dossier.annual_revenue < 0:
+                raise ValidationError(self.env._(
+                    "The employees and the annual revenue of %(account)s cannot be negative.",
+                    account=dossier.partner_id.display_name,
                 ))
 
     @api.model_create_multi

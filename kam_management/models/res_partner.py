@@ -1,5 +1,5 @@
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -8,6 +8,11 @@ from ..rules.shares import AUTO_LIFECYCLE_BLOCKS, kam_overloaded, portfolio_stat
 from .kam_partner_metric import DEPENDENCY_LEVELS
 
 KAM_USER_GROUP = "kam_management.group_kam_user"
+KAM_MANAGER_GROUP = "kam_management.group_kam_manager"
+# The key-account identity: the record rules give an account's KAM data to its
+# KAM and team, so only the head of KAM changes them (the account's KAM may
+# staff its team). See ``_kam_check_identity_write``.
+KAM_IDENTITY_FIELDS = ("kam_status", "kam_status_reason", "kam_key_since", "kam_user_id")
 
 KAM_STATUS = [
     ("none", "Not Key"),
@@ -554,7 +559,7 @@ class ResPartner(models.Model):
         groups="kam_management.group_kam_user",
     )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_kam_risk(self):
         """Risk of the account in the current company, one query for the batch."""
         healths = self.env["kam.account.health"].search_fetch(
@@ -572,6 +577,7 @@ class ResPartner(models.Model):
         health_domain = [("company_id", "=", self.env.company.id), ("risk_level", operator, value)]
         return [("kam_health_ids", "any", health_domain)]
 
+    @api.depends_context("company", "uid")
     def _compute_kam_account_plan_count(self):
         counts = dict(self.env["kam.account.plan"]._read_group(
             [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"],
@@ -648,7 +654,7 @@ class ResPartner(models.Model):
         groups="kam_management.group_kam_user",
     )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_kam_dmu_member_count(self):
         counts = dict(self.env["kam.dmu.member"]._read_group(
             [("partner_id", "in", self.ids), ("company_id", "=", self.env.company.id)],
@@ -840,3 +846,114 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_ids": self.commercial_partner_id.ids},
         }
+
+    # ------------------------------------------------------------------
+    # Trust (SPEC §5): who changes the key-account identity, VIP reviews,
+    # impossible personal dates
+    # ------------------------------------------------------------------
+
+    @api.constrains("kam_is_vip", "kam_vip_review_date")
+    def _check_kam_vip_review_date(self):
+        """A VIP may be unprofitable (digest §1.6.1): the status is reviewed on a date.
+
+        Contacts carry a synced copy of the flag, the date lives on the account.
+        """
+        for partner in self:
+            if (
+                partner.kam_is_vip
+                and not partner.kam_vip_review_date
+                and partner.commercial_partner_id == partner
+            ):
+                raise ValidationError(self.env._(
+                    "%(partner)s is a VIP: set the date of the next VIP review.",
+                    partner=partner.display_name,
+                ))
+
+    @api.constrains("kam_birthday")
+    def _check_kam_birthday(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if partner.kam_birthday and partner.kam_birthday > today:
+                raise ValidationError(self.env._(
+                    "The birthday of %(person)s cannot be in the future (%(date)s).",
+                    person=partner.display_name,
+                    date=fields.Date.to_string(partner.kam_birthday),
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        if not self._kam_may_manage_identity():
+            # Contacts take the identity of their account (synced by Odoo).
+            accounts = partners.filtered(lambda partner: (
+                partner.commercial_partner_id == partner
+                and (partner.kam_status != "none" or partner.kam_user_id
+                     or partner.kam_team_user_ids or partner.kam_key_since)
+            ))
+            if accounts:
+                raise AccessError(self._kam_identity_error(accounts))
+        return partners
+
+    def write(self, vals):
+        if not self._kam_may_manage_identity():
+            self._kam_check_identity_write(vals)
+        return super().write(vals)
+
+    @api.model
+    def _kam_may_manage_identity(self):
+        return self.env.su or self.env.user.has_group(KAM_MANAGER_GROUP)
+
+    def _kam_check_identity_write(self, vals):
+        """Refuse a change of the key-account identity of an account by a user
+        who is not a KAM Manager; the account's KAM may change its team.
+
+        Only real changes of commercial entities count: contacts receive the
+        values of their account when they are created or moved.
+        """
+        fnames = [fname for fname in (*KAM_IDENTITY_FIELDS, "kam_team_user_ids") if fname in vals]
+        if not fnames:
+            return
+        accounts = self.filtered(lambda partner: partner.commercial_partner_id == partner)
+        for fname in fnames:
+            changed = accounts.filtered(
+                lambda partner, fname=fname: partner._kam_value_changes(fname, vals[fname])
+            )
+            if fname == "kam_team_user_ids" and self.env.user.has_group(KAM_USER_GROUP):
+                changed = changed.filtered(lambda partner: partner.kam_user_id != self.env.user)
+            if changed:
+                raise AccessError(self._kam_identity_error(changed, team=fname == "kam_team_user_ids"))
+
+    def _kam_value_changes(self, fname, value):
+        self.ensure_one()
+        field = self._fields[fname]
+        if field.type != "many2many":
+            return field.convert_to_record(field.convert_to_cache(value, self), self) != self[fname]
+        ids = set(self[fname].ids)
+        for command in value or ():
+            if isinstance(command, int):
+                ids.add(command)
+            elif command[0] == Command.LINK:
+                ids.add(command[1])
+            elif command[0] in (Command.UNLINK, Command.DELETE):
+                ids.discard(command[1])
+            elif command[0] == Command.CLEAR:
+                ids.clear()
+            elif command[0] == Command.SET:
+                ids = set(command[2])
+            else:
+                return True
+        return ids != set(self[fname].ids)
+
+    def _kam_identity_error(self, accounts, team=False):
+        names = ", ".join(accounts[:5].mapped("display_name"))
+        if team:
+            return self.env._(
+                "Only a KAM Manager or the account's KAM can change the account team of "
+                "%(accounts)s.",
+                accounts=names,
+            )
+        return self.env._(
+            "Only a KAM Manager can change the key-account status or the KAM of %(accounts)s: "
+            "use Promote to Key Account / Demote to Former, or ask the head of KAM.",
+            accounts=names,
+        )

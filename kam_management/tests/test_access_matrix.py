@@ -1,0 +1,262 @@
+import xmlrpc.client
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from .access_matrix import COLUMNS, COMPUTED_FIELDS, FIELDS, MODELS, PERSON_FIELDS
+from .trust_common import PASSWORDS, TrustFixtures
+
+# A harmless change per model, for the W cells.
+WRITE_VALUES = {
+    "kam.account.type": {"name": "Renamed Type"},
+    "kam.dmu.role": {"name": "Renamed Role"},
+    "kam.dmu.member": {"contact_hours": "Mornings only"},
+    "kam.personal.date": {"name": "Renamed occasion"},
+    "kam.lead.dmu": {"notes": "Prefers calls"},
+    "kam.dossier": {"ownership_details": "Family holding"},
+    "kam.dossier.check": {"name": "Renamed check"},
+    "kam.competitor.presence": {"supplies": "Nuts"},
+    "kam.partner.metric": {"share": 99.0},
+    "kam.account.health": {"ending_notes": "Watch the margins"},
+    "kam.account.plan": {"name": "Renamed plan"},
+    "kam.account.plan.objective": {"name": "Grow more"},
+    "kam.account.plan.budget": {"name": "More gifts"},
+    "kam.account.plan.review": {"interim_results": "Better"},
+    "kam.contact.log": {"summary": "Called back"},
+    "kam.comm.plan.line": {"name": "Monthly call"},
+    "kam.comm.occurrence": {"summary": "Moved"},
+    "kam.comm.plan.template": {"name": "Renamed template"},
+    "kam.comm.plan.template.line": {"name": "Renamed line"},
+    "kam.portfolio.report": {"share": 1.0},
+    "kam.portfolio.summary": {"key_count": 1},
+}
+# SQL views: nothing to create, the existing row stands for the deletion.
+VIEWS = {"kam.portfolio.report", "kam.portfolio.summary"}
+NEW_FIELD_VALUES = {
+    "kam_status": "former",
+    "kam_birthday": "1970-01-01",
+    "kam_hobbies": "Chess",
+    "kam_family": "Married",
+    "kam_values": "Honesty",
+    "kam_gift_preferences": "Books",
+}
+
+
+class AccessMatrixMixin(TrustFixtures):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_trust()
+
+    def _field_record(self, fname):
+        return self.person if fname in PERSON_FIELDS else self.account
+
+    def _new_field_value(self, fname):
+        special = {
+            "kam_user_id": self.users["manager"].id,
+            "kam_team_user_ids": [Command.link(self.users["kam_other"].id)],
+            "kam_personal_date_ids": [
+                Command.create({"name": "Wedding anniversary", "date": "2001-09-09"}),
+            ],
+        }
+        return special.get(fname, NEW_FIELD_VALUES.get(fname))
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(AccessMatrixMixin, TransactionCase):
+    """Every cell of ``access_matrix.py``, through the ORM as each user."""
+
+    def test_matrix_lists_every_kam_model(self):
+        models = {
+            name for name, model in self.env.registry.items()
+            if name.startswith("kam.") and not model._abstract and not model._transient
+        }
+        self.assertEqual(set(MODELS), models, "access_matrix.MODELS must list every kam.* model")
+        for model in MODELS:
+            self.assertEqual(len(self.records[model]), 1, f"no fixture record of {model}")
+
+    def test_model_cells(self):
+        for model, (cells, _note) in MODELS.items():
+            record = self.records[model]
+            for (column, title), cell in zip(COLUMNS, cells, strict=True):
+                user = self.users[column]
+                for operation in "RWCU":
+                    with self.subTest(model=model, user=column, operation=operation):
+                        allowed = self._model_operation(model, record, user, operation)
+                        self.assertEqual(
+                            allowed, operation in cell,
+                            f"{model}, {title}: {operation} should be "
+                            f"{'allowed' if operation in cell else 'refused'}",
+                        )
+
+    def test_field_cells(self):
+        for (model, fname), (cells, _note) in FIELDS.items():
+            record = self._field_record(fname)
+            expected = record.with_company(self.company_a).read([fname])[0][fname]
+            self.assertTrue(expected, f"the fixture leaves {model}.{fname} empty")
+            for (column, title), cell in zip(COLUMNS, cells, strict=True):
+                user = self.users[column]
+                with self.subTest(field=fname, user=column, operation="R"):
+                    wanted = "R" if "R" in cell else "r" if "r" in cell else ""
+                    self.assertEqual(
+                        self._read_field(record, fname, user, expected), wanted,
+                        f"{model}.{fname}, {title}: reading should give {wanted or 'an access error'}",
+                    )
+                if (model, fname) in COMPUTED_FIELDS:
+                    self.assertNotIn("W", cell, f"{model}.{fname} is computed")
+                    continue
+                with self.subTest(field=fname, user=column, operation="W"):
+                    value = self._new_field_value(fname)
+                    allowed = self._attempt(lambda r=record, u=user, v=value, f=fname: (
+                        r.with_user(u).write({f: v})
+                    ))
+                    self.assertEqual(
+                        allowed, "W" in cell,
+                        f"{model}.{fname}, {title}: writing should be "
+                        f"{'allowed' if 'W' in cell else 'refused'}",
+                    )
+
+    def test_salesman_form_hides_personal_fields(self):
+        """Fields a user may not read are not even described to them."""
+        salesman_fields = self.env["res.partner"].with_user(self.users["salesman"]).fields_get()
+        kam_fields = self.env["res.partner"].with_user(self.users["kam_own"]).fields_get()
+        for fname in ("kam_birthday", "kam_hobbies", "kam_share", "kam_margin", "kam_risk_score"):
+            self.assertNotIn(fname, salesman_fields)
+            self.assertIn(fname, kam_fields)
+        for fname in ("kam_status", "kam_user_id", "kam_dependency_level"):
+            self.assertIn(fname, salesman_fields)
+
+    # ------------------------------------------------------------------
+
+    def _model_operation(self, model, record, user, operation):
+        Model = self.env[model]
+        if operation == "R":
+            return self._attempt(lambda: self._read_as(record, user))
+        if operation == "W":
+            return self._attempt(lambda: record.with_user(user).write(WRITE_VALUES[model]))
+        if operation == "C":
+            vals = {} if model in VIEWS else self._vals(model)
+            return self._attempt(lambda: Model.with_user(user).create(vals))
+
+        def unlink():
+            victim = record if model in VIEWS else Model.create(self._vals(model))
+            victim.with_user(user).unlink()
+
+        return self._attempt(unlink)
+
+    def _read_as(self, record, user):
+        """Read the record and find it by search; an access error otherwise."""
+        as_user = record.with_user(user)
+        as_user.read(list(WRITE_VALUES[record._name]))
+        found = as_user.search([("id", "=", record.id)])
+        self.assertEqual(found, as_user, f"{user.name} reads {record} but cannot find it")
+
+    def _read_field(self, record, fname, user, expected):
+        """'R' (the real value), 'r' (an empty value) or '' (access error)."""
+        try:
+            value = record.with_user(user).read([fname])[0][fname]
+        except AccessError:
+            return ""
+        if not value:
+            return "r"
+        return "R" if value == expected else f"unexpected value {value!r}"
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixRpc(AccessMatrixMixin, HttpCase):
+    """A representative subset of the cells, over XML-RPC with real logins."""
+
+    # (model or (model, field), column, operation)
+    CELLS = (
+        ("kam.dmu.member", "salesman", "R"),
+        ("kam.dmu.member", "kam_own", "R"),
+        ("kam.dmu.member", "kam_other", "R"),
+        ("kam.dmu.member", "other_company", "R"),
+        ("kam.dmu.member", "portal", "R"),
+        ("kam.dossier", "kam_own", "W"),
+        ("kam.dossier", "kam_other", "W"),
+        ("kam.dossier", "kam_own", "U"),
+        ("kam.account.plan", "kam_own", "R"),
+        ("kam.account.plan", "other_company", "R"),
+        ("kam.partner.metric", "kam_own", "R"),
+        ("kam.partner.metric", "kam_own", "W"),
+        ("kam.contact.log", "manager", "C"),
+        ("kam.contact.log", "kam_other", "C"),
+        (("res.partner", "kam_birthday"), "salesman", "R"),
+        (("res.partner", "kam_birthday"), "kam_own", "R"),
+        (("res.partner", "kam_share"), "salesman", "R"),
+        (("res.partner", "kam_share"), "kam_own", "R"),
+        (("res.partner", "kam_status"), "salesman", "R"),
+        (("res.partner", "kam_status"), "kam_own", "W"),
+        (("res.partner", "kam_user_id"), "kam_other", "W"),
+        (("res.partner", "kam_user_id"), "manager", "W"),
+        (("res.partner", "kam_team_user_ids"), "kam_other", "W"),
+    )
+
+    def test_cells_over_xmlrpc(self):
+        columns = [key for key, _title in COLUMNS]
+        db = self.env.cr.dbname
+        for target, column, operation in self.CELLS:
+            matrix = FIELDS if isinstance(target, tuple) else MODELS
+            cell = matrix[target][0][columns.index(column)]
+            allowed = operation in cell or (operation == "R" and "r" in cell)
+            user = self.users[column]
+            with self.subTest(target=target, user=column, operation=operation):
+                call = self._rpc_call(target, operation)
+                if allowed:
+                    call(db, user.id, PASSWORDS[column])
+                else:
+                    with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
+                        call(db, user.id, PASSWORDS[column])
+                    self.assertEqual(
+                        caught.exception.faultCode, 4,
+                        f"{target}, {column}, {operation}: {caught.exception.faultString}",
+                    )
+                self.env.invalidate_all()
+
+    def test_refused_write_changes_nothing(self):
+        db = self.env.cr.dbname
+        with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.xmlrpc_object.execute(
+                db, self.users["kam_other"].id, PASSWORDS["kam_other"], "res.partner", "write",
+                [self.account.id], {"kam_user_id": self.users["kam_other"].id},
+            )
+        self.assertIn("KAM Manager", caught.exception.faultString)
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.kam_user_id, self.users["kam_own"])
+
+    def _rpc_call(self, target, operation):
+        execute = self.xmlrpc_object.execute
+        if isinstance(target, tuple):
+            model, fname = target
+            record = self._field_record(fname)
+            if operation == "R":
+                return lambda db, uid, pw: execute(db, uid, pw, model, "read", [record.id], [fname])
+            value = self._rpc_value(self._new_field_value(fname))
+            return lambda db, uid, pw: execute(db, uid, pw, model, "write", [record.id], {fname: value})
+        model, record = target, self.records[target]
+        if operation == "R":
+            fnames = list(WRITE_VALUES[model])
+            return lambda db, uid, pw: execute(db, uid, pw, model, "read", [record.id], fnames)
+        if operation == "W":
+            return lambda db, uid, pw: execute(
+                db, uid, pw, model, "write", [record.id], WRITE_VALUES[model]
+            )
+        if operation == "C":
+            vals = self._rpc_vals(self._vals(model))
+            return lambda db, uid, pw: execute(db, uid, pw, model, "create", vals)
+        victim = self.env[model].create(self._vals(model))
+        return lambda db, uid, pw: execute(db, uid, pw, model, "unlink", [victim.id])
+
+    @classmethod
+    def _rpc_vals(cls, vals):
+        return {key: cls._rpc_value(value) for key, value in vals.items()}
+
+    @staticmethod
+    def _rpc_value(value):
+        """Dates as strings and commands as plain lists, as an RPC client sends them."""
+        if isinstance(value, list):
+            return [[int(command[0]), *command[1:]] for command in value]
+        return str(value) if hasattr(value, "isoformat") else value
