@@ -64,6 +64,7 @@
     "assets": {
         "web.assets_backend": [
             "kam_management/static/src/relationship_map/*",
+            "kam_management/static/src/activity_outcome/*",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

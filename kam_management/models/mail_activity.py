@@ -34,6 +34,12 @@ class MailActivity(models.Model):
         readonly=True,
         copy=False,
     )
+    kam_outcome = fields.Selection(
+        [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")],
+        string="Contact Outcome",
+        copy=False,
+        help="How the contact went: recorded in the key account's contact log when the activity is done.",
+    )
     kam_ask_outcome = fields.Boolean(
         compute="_compute_kam_ask_outcome",
         help="Ask the outcome (positive / neutral / negative) when marking done: a contact "
@@ -56,9 +62,9 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         """Done contact activities with key accounts become contact logs.
 
-        The outcome comes from the mark-done dialog (context
-        ``kam_contact_outcome``); without it the contact is neutral and flagged
-        for review. Logs are written as superuser and only for key accounts or
+        The outcome comes from the mark-done popover (saved on the activity as
+        ``kam_outcome``) or the outcome dialog (context ``kam_contact_outcome``);
+        without it the contact is neutral and flagged for review. Logs are written as superuser and only for key accounts or
         planned contacts, so users outside KAM never meet an access error.
         """
         log_vals_list = []
@@ -105,13 +111,13 @@ class MailActivity(models.Model):
 
     def _kam_contact_log_values(self, feedback):
         accounts = self._kam_accounts()
-        outcome = self.env.context.get("kam_contact_outcome")
         today = fields.Date.context_today(self)
         vals_list = []
         for activity in self:
             account = accounts.get(activity.id)
             if not account or not activity._kam_logs_contact(account):
                 continue
+            outcome = self.env.context.get("kam_contact_outcome") or activity.kam_outcome
             occurrence = activity.kam_occurrence_id.sudo()
             line = occurrence.line_id
             record = self.env[activity.res_model].sudo().browse(activity.res_id)

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .comm_common import D, KamCommCase
 
@@ -95,3 +95,17 @@ class TestCommContactLog(KamCommCase):
         partner_as_salesman = self.account.with_user(self.salesman)
         with self.assertRaises(AccessError):
             partner_as_salesman.read(["kam_compliance_rate"])
+
+
+@tagged("post_install", "-at_install")
+class TestCommActivityOutcomeTour(HttpCase):
+    def test_kam_gives_the_outcome_when_marking_done(self):
+        admin = self.env.ref("base.user_admin")
+        account = self.env["res.partner"].create({
+            "name": "Tour Outcome Ltd", "is_company": True, "kam_status": "key", "kam_user_id": admin.id,
+        })
+        account.activity_schedule("mail.mail_activity_data_call", user_id=admin.id, summary="Check in from the tour")
+        self.start_tour(f"/odoo/res.partner/{account.id}", "kam_activity_outcome_tour", login="admin")
+        log = self.env["kam.contact.log"].search([("partner_id", "=", account.id)])
+        self.assertEqual((log.outcome, log.to_review), ("positive", False))
+        self.assertIn("Lunch went very well", log.summary)

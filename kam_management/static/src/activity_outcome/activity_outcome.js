@@ -1,0 +1,46 @@
+import { useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { patch } from "@web/core/utils/patch";
+import { ActivityMarkAsDone } from "@mail/core/web/activity_markasdone_popover";
+
+/**
+ * Key accounts: when a KAM marks a contact activity done, the popover asks how
+ * it went (positive / neutral / negative). The choice is saved on the activity
+ * before it is marked done; the server turns it into the contact log's outcome.
+ * Users outside KAM, and activities that are no contact with a key account,
+ * never see it (`kam_ask_outcome` is false).
+ */
+patch(ActivityMarkAsDone.prototype, {
+    setup() {
+        super.setup(...arguments);
+        this.kamState = useState({ outcome: false });
+        this.kamOutcomes = [
+            ["positive", _t("Positive")],
+            ["neutral", _t("Neutral")],
+            ["negative", _t("Negative")],
+        ];
+    },
+
+    kamSelectOutcome(outcome) {
+        this.kamState.outcome = this.kamState.outcome === outcome ? false : outcome;
+    },
+
+    async kamSaveOutcome() {
+        const activity = this.props.activity;
+        if (activity.kam_ask_outcome && this.kamState.outcome) {
+            await this.env.services.orm.write("mail.activity", [activity.id], {
+                kam_outcome: this.kamState.outcome,
+            });
+        }
+    },
+
+    async onClickDone() {
+        await this.kamSaveOutcome();
+        return super.onClickDone(...arguments);
+    },
+
+    async onClickDoneAndScheduleNext() {
+        await this.kamSaveOutcome();
+        return super.onClickDoneAndScheduleNext(...arguments);
+    },
+});
