@@ -262,6 +262,10 @@ def _key_accounts(env, partner_ids, count):
         {"ids": key_ids, "users": users, "nusers": len(users)},
     )
     env.invalidate_all()
+    # Bulk creation, as an import would do it: no chatter, no followers' mails.
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True,
+                           mail_create_nosubscribe=True, mail_notrack=True,
+                           mail_auto_subscribe_no_notify=True))
     hooks = [getattr(_Extras, name) for name in ("dmu", "plans", "contact_logs")]
     for hook in hooks:
         hook(env, key_ids, rng)
