@@ -3,7 +3,7 @@ import tempfile
 
 from odoo import api, models
 from odoo.exceptions import AccessError
-from odoo.tools import split_every
+from odoo.tools import SQL
 
 from ..report.kam_xlsx import Column, build_dossier_workbook, build_portfolio_workbook
 from ..rules.risk import portfolio_band_status
@@ -357,33 +357,49 @@ class KamExport(models.AbstractModel):
     def _kam_portfolio_rows(self, domain):
         """Rows of the portfolio report the user may read, in Pareto order.
 
-        Ids are searched once (through the record rules), then the rows are
-        read by batches of ``READ_BATCH`` and the cache is dropped after each
-        batch, so that memory does not grow with the number of accounts.
+        The report is searched once through the record rules and read from a
+        server-side cursor (``DECLARE … CURSOR``), ``READ_BATCH`` rows at a
+        time: the view is evaluated once and memory does not grow with the
+        number of accounts.
         """
         Report = self.env["kam.portfolio.report"]
         fnames = [
-            "pareto_rank", "partner_id", "kam_user_id", "kam_status", "invoiced_revenue",
-            "ordered_revenue", "margin", "basis_amount", "share", "margin_share",
-            "cumulative_share", "dependency_level", "order_count", "last_order_date",
-            "compliance_rate", "completeness", "plan_progress", "risk_score", "risk_level",
-            "ending_warning",
+            "pareto_rank", "kam_status", "invoiced_revenue", "ordered_revenue", "margin",
+            "basis_amount", "share", "margin_share", "cumulative_share", "dependency_level",
+            "order_count", "last_order_date", "compliance_rate", "completeness", "plan_progress",
+            "risk_score", "risk_level", "ending_warning",
         ]
         selections = {
             fname: dict(Report._fields[fname]._description_selection(self.env))
             for fname in ("kam_status", "dependency_level", "risk_level")
         }
-        ids = Report._search(domain, order="pareto_rank, basis_amount desc, partner_id")
-        for batch in split_every(READ_BATCH, list(ids)):
-            # read() fetches the names of the accounts and KAMs of the batch at once
-            for values in Report.browse(batch).read(fnames):
-                values["partner"] = (values.pop("partner_id") or (None, None))[1]
-                values["kam"] = (values.pop("kam_user_id") or (None, None))[1]
-                values["status"] = selections["kam_status"].get(values.pop("kam_status"))
-                for fname in ("dependency_level", "risk_level"):
-                    values[fname] = selections[fname].get(values[fname])
-                yield values
-            self.env.invalidate_all()
+        query = Report._search(domain, order="pareto_rank, basis_amount desc, partner_id")
+        # names straight from the joined tables: no ORM name computation per row
+        partner = query.left_join(query.table, "partner_id", "res_partner", "id", "partner_id")
+        kam = query.left_join(query.table, "kam_user_id", "res_users", "id", "kam_user_id")
+        kam_partner = query.left_join(kam, "partner_id", "res_partner", "id", "partner_id")
+        select = query.select(
+            SQL.identifier(partner, "complete_name"),
+            SQL.identifier(kam_partner, "name"),
+            *(Report._field_to_sql(query.table, fname, query) for fname in fnames),
+        )
+        cursor = SQL.identifier("kam_portfolio_export")
+        self.env.execute_query(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", cursor, select))
+        try:
+            while rows := self.env.execute_query(SQL("FETCH %s FROM %s", READ_BATCH, cursor)):
+                for partner_name, kam_name, *row in rows:
+                    values = dict(zip(fnames, row, strict=True))
+                    values["partner"] = partner_name
+                    values["kam"] = kam_name
+                    values["status"] = selections["kam_status"].get(values.pop("kam_status"))
+                    for fname in ("dependency_level", "risk_level"):
+                        values[fname] = selections[fname].get(values[fname])
+                    yield values
+        except GeneratorExit:
+            # the workbook stopped reading: free the cursor for a next export
+            self.env.cr.execute(SQL("CLOSE %s", cursor))
+            raise
+        self.env.cr.execute(SQL("CLOSE %s", cursor))
 
     @api.model
     def _kam_build_portfolio_workbook(self, domain):

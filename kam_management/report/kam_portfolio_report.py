@@ -225,42 +225,57 @@ class KamPortfolioSummary(models.Model):
         return SQL(
             """
             WITH portfolio AS %(report)s,
-            load AS (
+            per_company AS (
+                SELECT company_id,
+                       COUNT(*) FILTER (WHERE is_key) AS key_count,
+                       COUNT(*) FILTER (WHERE basis_amount > 0) AS client_count,
+                       SUM(share) FILTER (WHERE is_key) AS key_share,
+                       SUM(basis_amount) FILTER (WHERE is_key) AS key_basis_amount,
+                       SUM(basis_amount) FILTER (WHERE basis_amount > 0) AS total_basis_amount
+                  FROM portfolio
+              GROUP BY company_id
+            ),
+            top_fifth AS (
+                SELECT r.company_id, SUM(r.share) AS top20_share
+                  FROM portfolio r
+                  JOIN per_company pc ON pc.company_id = r.company_id
+                 WHERE r.pareto_rank <= CEIL(0.2 * pc.client_count)
+              GROUP BY r.company_id
+            ),
+            kam_load AS (
                 SELECT company_id, kam_user_id, COUNT(*) AS accounts
                   FROM portfolio
                  WHERE is_key AND kam_user_id IS NOT NULL
               GROUP BY company_id, kam_user_id
-            ),
-            clients AS (
-                SELECT company_id, COUNT(*) AS client_count
-                  FROM portfolio
-                 WHERE basis_amount > 0
-              GROUP BY company_id
             )
             SELECT c.id AS id,
                    c.id AS company_id,
                    c.currency_id,
-                   COUNT(r.id) FILTER (WHERE r.is_key) AS key_count,
-                   COALESCE(MAX(cl.client_count), 0) AS client_count,
-                   COALESCE(SUM(r.share) FILTER (WHERE r.is_key), 0) AS key_share,
-                   COALESCE(SUM(r.basis_amount) FILTER (WHERE r.is_key), 0) AS key_basis_amount,
-                   COALESCE(SUM(r.basis_amount) FILTER (WHERE r.basis_amount > 0), 0)
-                       AS total_basis_amount,
-                   COALESCE(SUM(r.share) FILTER (
-                       WHERE r.pareto_rank <= CEIL(0.2 * cl.client_count)
-                   ), 0) AS top20_share,
+                   COALESCE(pc.key_count, 0) AS key_count,
+                   COALESCE(pc.client_count, 0) AS client_count,
+                   COALESCE(pc.key_share, 0) AS key_share,
+                   COALESCE(pc.key_basis_amount, 0) AS key_basis_amount,
+                   COALESCE(pc.total_basis_amount, 0) AS total_basis_amount,
+                   COALESCE(tf.top20_share, 0) AS top20_share,
                    c.kam_portfolio_band_low AS band_low,
                    c.kam_portfolio_band_high AS band_high,
                    c.kam_portfolio_mono_share AS mono_share,
-                   (SELECT COUNT(*) FROM load WHERE load.company_id = c.id) AS kam_count,
+                   COALESCE(kl.kam_count, 0) AS kam_count,
                    c.kam_max_accounts_per_kam AS max_accounts_per_kam,
-                   (SELECT COUNT(*) FROM load
-                     WHERE load.company_id = c.id
-                       AND load.accounts > c.kam_max_accounts_per_kam) AS overloaded_kam_count
+                   COALESCE(kl.overloaded_kam_count, 0) AS overloaded_kam_count
               FROM res_company c
-         LEFT JOIN portfolio r ON r.company_id = c.id
-         LEFT JOIN clients cl ON cl.company_id = c.id
-          GROUP BY c.id
+         LEFT JOIN per_company pc ON pc.company_id = c.id
+         LEFT JOIN top_fifth tf ON tf.company_id = c.id
+         LEFT JOIN (
+                   SELECT kam_load.company_id,
+                          COUNT(*) AS kam_count,
+                          COUNT(*) FILTER (
+                              WHERE kam_load.accounts > company.kam_max_accounts_per_kam
+                          ) AS overloaded_kam_count
+                     FROM kam_load
+                     JOIN res_company company ON company.id = kam_load.company_id
+                 GROUP BY kam_load.company_id
+                   ) kl ON kl.company_id = c.id
             """,
             report=report._table_sql,  # the report query, flushing its dependencies
         )

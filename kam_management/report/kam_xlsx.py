@@ -58,8 +58,8 @@ def write_cell(worksheet, row, col, value, kind, formats):
     """Write one typed value; text only ever through ``write_string``."""
     fmt = formats.get(kind)
     if value is None or value == "" or (value is False and kind != "bool"):
-        worksheet.write_blank(row, col, None, fmt)
-    elif kind in ("int", "float", "money"):
+        return  # an empty cell is no cell at all
+    if kind in ("int", "float", "money"):
         worksheet.write_number(row, col, float(value), fmt)
     elif kind == "percent":
         worksheet.write_number(row, col, float(value) / 100.0, fmt)
