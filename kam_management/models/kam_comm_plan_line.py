@@ -352,15 +352,17 @@ class KamCommPlanLine(models.Model):
         A log counts for its own plan line and, for "keep in touch" lines, any
         contact with the account (a positive one when the line asks for it).
         """
+        # Group the logs by account once: a batch of logs (an import) must not
+        # cost lines × logs comparisons.
+        logs_by_account = defaultdict(list)
+        for log in logs:
+            logs_by_account[log.partner_id.id, log.company_id.id].append(log)
         for line in self.sudo():
-            relevant = logs.filtered(
-                lambda log, line=line: log.partner_id == line.partner_id
-                and log.company_id == line.company_id
-                and (
-                    log.plan_line_id == line
-                    or (line.kind == "contact" and (not line.positive_only or log.outcome == "positive"))
-                )
-            )
+            relevant = [
+                log for log in logs_by_account.get((line.partner_id.id, line.company_id.id), ())
+                if log.plan_line_id == line
+                or (line.kind == "contact" and (not line.positive_only or log.outcome == "positive"))
+            ]
             if relevant:
                 latest = max(relevant, key=lambda log: (log.date, log.id))
                 line._kam_mark_done(latest.date, latest)
