@@ -214,8 +214,9 @@ class KamAccountHealth(models.Model):
 
         ``partners`` restricts the refresh to these accounts (they still must be
         key accounts). Per company and per batch of accounts: one query for the
-        last orders, one for payment delays, one for categories, one grouped
-        read of the contact log, then one write per account.
+        last orders, one for payment delays, one for categories, two grouped
+        reads of the contact log, the batch compute of the plan compliance,
+        then the values of every account, flushed together.
         """
         today = fields.Date.context_today(self)
         Partner = self.env["res.partner"].sudo()

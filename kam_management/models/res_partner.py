@@ -460,7 +460,7 @@ class ResPartner(models.Model):
                 add(company.partner_id, "portfolio_mono", company, managers.get(company.id),
                     self.env._(
                         "Portfolio mono-dependence: key accounts bring %(share)s %% of %(company)s",
-                        share=f"{total_share:.1f}", company=company.name,
+                        share=round(total_share, 1), company=company.name,
                     ),
                     self.env._(
                         "The key accounts together exceed the mono-dependence share: "
