@@ -13,7 +13,7 @@ RELATIONSHIP_STAGES = [
     ("unknown", "Unknown"),
     ("acquainted", "Acquainted"),
     ("loyal", "Loyal"),
-    ("close", "Close"),
+    ("close", "Close Relationship"),
 ]
 
 CHANNELS = [

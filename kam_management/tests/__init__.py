@@ -14,3 +14,4 @@ from . import test_dmu_rpc
 from . import test_dossier
 from . import test_access_matrix
 from . import test_hostile_input
+from . import test_screenshots
