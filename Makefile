@@ -1,7 +1,7 @@
 # The two commands of the README are `make run` and `make test`.
 PYTHON ?= python3
 
-.PHONY: run test lint bench bench-data wheel i18n
+.PHONY: run test lint bench bench-data wheel i18n screenshots
 
 run:
 	$(PYTHON) tools/kamctl.py run
@@ -25,3 +25,7 @@ wheel:
 
 i18n:
 	$(PYTHON) tools/kamctl.py i18n
+
+# Screenshots of the real UI for the README, taken by the browser tests.
+screenshots:
+	KAM_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PYTHON) tools/kamctl.py test --tags /kam_management:TestScreenshots
