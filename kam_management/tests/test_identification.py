@@ -28,6 +28,7 @@ from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..rules import shares as rules
 
@@ -202,6 +203,16 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
                 rules.dependency_level(metrics[name].share, 10, 20, 70),
             )
         self.assertIn("Meets the key-account rules", self.c["A"].kam_status_reason)
+
+    def test_rerun_rewrites_nothing_unchanged(self):
+        self._recompute()
+        [(jit_before,)] = self.env.execute_query(SQL("SHOW jit"))
+        locations = SQL("SELECT id, ctid::text FROM kam_partner_metric ORDER BY id")
+        before = self.env.execute_query(locations)
+        self._recompute()
+        self.assertEqual(self.env.execute_query(locations), before,
+                         "unchanged rows are not rewritten")
+        self.assertEqual(self.env.execute_query(SQL("SHOW jit")), [(jit_before,)])
 
     def test_order_statistics(self):
         self._recompute()
