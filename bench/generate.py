@@ -203,10 +203,13 @@ def _orders(cr, ctx, partner_ids, count):
                a.amount, 0, a.amount, round(a.amount * a.rate, 2), a.rate,
                (%(users)s::int[])[1 + g %% %(nusers)s], now(), now(), 1, 1
           FROM generate_series(1, %(count)s) g
+          -- "g > 0" correlates the subqueries with the row: without it PostgreSQL
+          -- evaluates them once and every order gets the same partner and amount.
           CROSS JOIN LATERAL (SELECT (%(partners)s::int[])[
-                 1 + floor(power(random(), 3) * %(np)s)::int] AS id) p
+                 1 + floor(power(random(), 3) * %(np)s)::int] AS id WHERE g > 0) p
           CROSS JOIN LATERAL (SELECT round((200 + random() * 5000)::numeric, 2) AS amount,
-                                     round((0.1 + random() * 0.3)::numeric, 4) AS rate) a
+                                     round((0.1 + random() * 0.3)::numeric, 4) AS rate
+                               WHERE g > 0) a
         """,
         dict(ctx, count=count, partners=partner_ids, np=len(partner_ids),
              nusers=len(ctx["users"])),

@@ -59,13 +59,17 @@ def bench_recompute(env):
     cr = env.cr
 
     def floor():
+        # The same rows as the addon reads: posted customer invoice and refund
+        # product lines of the window, by commercial partner; confirmed orders.
         cr.execute(
             """
-            SELECT l.partner_id, SUM(-l.balance)
+            SELECT am.commercial_partner_id, SUM(-l.balance)
               FROM account_move_line l
+              JOIN account_move am ON am.id = l.move_id
              WHERE l.parent_state = 'posted' AND l.display_type = 'product'
+               AND am.move_type IN ('out_invoice', 'out_refund')
                AND l.company_id = %s AND l.date >= %s
-             GROUP BY l.partner_id
+             GROUP BY am.commercial_partner_id
             """, [company.id, window_start])
         invoiced = cr.fetchall()
         cr.execute(
