@@ -13,7 +13,7 @@ DEPENDENCY_LEVELS = [
 # Columns written by the recompute statement, in the order of its SELECT list.
 _METRIC_COLUMNS = (
     "invoiced_revenue", "ordered_revenue", "margin", "basis_amount",
-    "order_count", "lifetime_order_count", "first_order_date", "last_order_date",
+    "order_count", "first_order_date", "last_order_date",
     "avg_order_interval", "share", "margin_share", "revenue_share",
     "pareto_rank", "cumulative_share", "dependency_level", "is_candidate",
 )
@@ -51,7 +51,9 @@ class KamPartnerMetric(models.Model):
     kam_user_id = fields.Many2one(related="partner_id.kam_user_id")
 
     invoiced_revenue = fields.Monetary(
-        readonly=True, help="Posted customer invoices net of refunds, untaxed, by accounting date over the window."
+        readonly=True,
+        help="Untaxed amount of the posted customer invoices net of refunds, by accounting "
+        "date over the window.",
     )
     ordered_revenue = fields.Monetary(
         readonly=True, help="Untaxed amount of the confirmed sale orders of the window."
@@ -64,25 +66,27 @@ class KamPartnerMetric(models.Model):
         string="Basis", readonly=True,
         help="The amount the share is measured on (the company's basis of share).",
     )
-    order_count = fields.Integer(string="Orders", readonly=True)
-    lifetime_order_count = fields.Integer(
-        string="Orders (All Time)", readonly=True,
-        help="Confirmed orders up to today; places the client in the working or regular block.",
+    order_count = fields.Integer(
+        string="Orders", readonly=True,
+        help="Confirmed orders of the window; they place the client in the working or "
+        "regular block.",
     )
     first_order_date = fields.Date(string="First Order", readonly=True)
     last_order_date = fields.Date(string="Last Order", readonly=True)
     avg_order_interval = fields.Float(
-        string="Days Between Orders", readonly=True, digits=(16, 1), aggregator="avg"
+        string="Days Between Orders", readonly=True, aggregator="avg"
     )
+    # Ratios are float8 columns (no digits): computed once in SQL, compared
+    # exactly at the next recompute, displayed with two decimals.
     share = fields.Float(
-        string="Share (%)", readonly=True, digits=(16, 2),
+        string="Share (%)", readonly=True,
         help="Share of the company's basis over the window.",
     )
-    margin_share = fields.Float(string="Margin Share (%)", readonly=True, digits=(16, 2))
-    revenue_share = fields.Float(string="Revenue Share (%)", readonly=True, digits=(16, 2))
+    margin_share = fields.Float(string="Margin Share (%)", readonly=True)
+    revenue_share = fields.Float(string="Revenue Share (%)", readonly=True)
     pareto_rank = fields.Integer(readonly=True, aggregator="min")
     cumulative_share = fields.Float(
-        string="Cumulative Share (%)", readonly=True, digits=(16, 2), aggregator="max",
+        string="Cumulative Share (%)", readonly=True, aggregator="max",
         help="Share of the basis brought by this client and all clients ranked before it.",
     )
     dependency_level = fields.Selection(
@@ -122,13 +126,18 @@ class KamPartnerMetric(models.Model):
         date_from, date_to = window_bounds(today, company.kam_window_months)
         self.env.flush_all()
         cr = self.env.cr
-        # The planner cannot estimate a join of two aggregates and grossly
-        # overestimates it, which triggers JIT compilation: it costs more than
-        # the whole statement. Off for this statement only.
-        [(jit,)] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
-        cr.execute(SQL("SET LOCAL jit = off"))
+        # For this statement only: no JIT (the planner cannot estimate the join
+        # of two aggregates, overestimates it by far and compiles for longer
+        # than the statement runs), and enough memory to aggregate a million
+        # invoice lines without spilling to disk.
+        [(jit, work_mem)] = self.env.execute_query(
+            SQL("SELECT current_setting('jit'), current_setting('work_mem')")
+        )
+        cr.execute(SQL("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
         cr.execute(self._refresh_query(company, date_from, date_to, partner_ids))
-        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        cr.execute(SQL(
+            "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", jit, work_mem
+        ))
         self.env.invalidate_all()
 
     @api.model
@@ -160,7 +169,7 @@ class KamPartnerMetric(models.Model):
         metric_scope = SQL("TRUE")
         if partner_ids is not None:
             scope = SQL("c.partner_id = ANY(%s)", list(partner_ids))
-            metric_scope = SQL("m.partner_id = ANY(%s)", list(partner_ids))
+            metric_scope = SQL("m.metric_partner_id = ANY(%s)", list(partner_ids))
         columns = SQL(", ").join(SQL.identifier(name) for name in _METRIC_COLUMNS)
         new_values = SQL(", ").join(SQL.identifier("c", name) for name in _METRIC_COLUMNS)
         old_values = SQL(", ").join(SQL.identifier("m", name) for name in _METRIC_COLUMNS)
@@ -171,30 +180,33 @@ class KamPartnerMetric(models.Model):
         return SQL(
             """
             WITH inv AS (
+                -- Odoo stores each invoice's untaxed amount in company currency,
+                -- signed (refunds negative): one row per invoice, not per line.
                 SELECT am.commercial_partner_id AS partner_id,
-                       SUM(-aml.balance) AS invoiced
-                  FROM account_move_line aml
-                  JOIN account_move am ON am.id = aml.move_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND aml.display_type = 'product'
+                       SUM(am.amount_untaxed_signed) AS invoiced
+                  FROM account_move am
+                 WHERE am.company_id = %(company)s
+                   AND am.state = 'posted'
                    AND am.move_type IN ('out_invoice', 'out_refund')
-                   AND aml.date BETWEEN %(date_from)s AND %(date_to)s
+                   AND am.date BETWEEN %(date_from)s AND %(date_to)s
                    AND am.commercial_partner_id IS NOT NULL
                  GROUP BY am.commercial_partner_id
             ), ord_by_partner AS (
                 SELECT so.partner_id,
-                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
-                           FILTER (WHERE so.date_order >= %(start)s) AS ordered,
-                       SUM(COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
-                           FILTER (WHERE so.date_order >= %(start)s) AS margin,
-                       COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS order_count,
-                       COUNT(*) AS lifetime_order_count,
-                       MIN(so.date_order) FILTER (WHERE so.date_order >= %(start)s) AS first_order,
-                       MAX(so.date_order) FILTER (WHERE so.date_order >= %(start)s) AS last_order
+                       -- order currency to company currency (most orders: rate 1)
+                       SUM(CASE WHEN so.currency_rate IN (0, 1) OR so.currency_rate IS NULL
+                                THEN so.amount_untaxed
+                                ELSE so.amount_untaxed / so.currency_rate::numeric END) AS ordered,
+                       SUM(CASE WHEN so.currency_rate IN (0, 1) OR so.currency_rate IS NULL
+                                THEN so.margin
+                                ELSE so.margin / so.currency_rate::numeric END) AS margin,
+                       COUNT(*) AS order_count,
+                       MIN(so.date_order) AS first_order,
+                       MAX(so.date_order) AS last_order
                   FROM sale_order so
                  WHERE so.company_id = %(company)s
                    AND so.state = 'sale'
+                   AND so.date_order >= %(start)s
                    AND so.date_order < %(end)s
                  GROUP BY so.partner_id
             ), ord AS (
@@ -202,7 +214,6 @@ class KamPartnerMetric(models.Model):
                        SUM(o.ordered) AS ordered,
                        SUM(o.margin) AS margin,
                        SUM(o.order_count) AS order_count,
-                       SUM(o.lifetime_order_count) AS lifetime_order_count,
                        MIN(o.first_order) AS first_order,
                        MAX(o.last_order) AS last_order
                   FROM ord_by_partner o
@@ -214,7 +225,6 @@ class KamPartnerMetric(models.Model):
                        COALESCE(ord.ordered, 0) AS ordered,
                        COALESCE(ord.margin, 0) AS margin,
                        COALESCE(ord.order_count, 0)::int AS order_count,
-                       COALESCE(ord.lifetime_order_count, 0)::int AS lifetime_order_count,
                        ord.first_order::date AS first_order_date,
                        ord.last_order::date AS last_order_date
                   FROM inv
@@ -232,54 +242,57 @@ class KamPartnerMetric(models.Model):
                   FROM agg
                 WINDOW w AS (ORDER BY agg.%(basis)s DESC, agg.partner_id)
             ), shared AS (
-                -- numeric throughout, as the columns are: an unchanged row compares equal
+                -- float8 as the columns are: an unchanged row compares equal
                 SELECT r.*,
                        CASE WHEN t.total_basis > 0
-                            THEN 100.0 * r.basis / t.total_basis ELSE 0 END AS share,
+                            THEN 100 * r.basis::float8 / t.total_basis::float8 ELSE 0 END AS share,
                        CASE WHEN t.total_margin > 0
-                            THEN 100.0 * r.margin / t.total_margin ELSE 0 END AS margin_share,
+                            THEN 100 * r.margin::float8 / t.total_margin::float8 ELSE 0 END AS margin_share,
                        CASE WHEN t.total_invoiced > 0
-                            THEN 100.0 * r.invoiced / t.total_invoiced ELSE 0 END AS revenue_share,
+                            THEN 100 * r.invoiced::float8 / t.total_invoiced::float8
+                            ELSE 0 END AS revenue_share,
                        CASE WHEN t.total_basis > 0
-                            THEN 100.0 * r.running_basis / t.total_basis ELSE 0 END AS cumulative_share,
+                            THEN 100 * r.running_basis::float8 / t.total_basis::float8
+                            ELSE 0 END AS cumulative_share,
                        CASE WHEN r.order_count > 1
-                            THEN (r.last_order_date - r.first_order_date)::numeric / (r.order_count - 1)
+                            THEN (r.last_order_date - r.first_order_date)::float8 / (r.order_count - 1)
                             ELSE 0 END AS avg_order_interval
                   FROM ranked r
                  CROSS JOIN totals t
             ), computed AS (
                 SELECT partner_id,
                        invoiced AS invoiced_revenue, ordered AS ordered_revenue, margin,
-                       basis AS basis_amount, order_count, lifetime_order_count,
+                       basis AS basis_amount, order_count,
                        first_order_date, last_order_date, avg_order_interval, share,
                        margin_share, revenue_share, pareto_rank::int AS pareto_rank,
                        cumulative_share, (%(dependency)s)::varchar AS dependency_level,
                        %(candidate)s AS is_candidate
                   FROM shared
-            ), changed AS (
-                -- Unchanged rows are not rewritten: no row locks, no bloat.
-                SELECT c.*
+            ), diff AS (
+                -- computed rows against the stored ones, in one join: new, changed,
+                -- unchanged (left alone: no row lock, no bloat) and gone rows
+                SELECT c.*, m.id AS metric_id, m.partner_id AS metric_partner_id,
+                       (m.id IS NULL OR (%(old_values)s) IS DISTINCT FROM (%(new_values)s))
+                           AS is_changed
                   FROM computed c
-                  LEFT JOIN kam_partner_metric m
-                         ON m.partner_id = c.partner_id AND m.company_id = %(company)s
-                 WHERE %(scope)s
-                   AND (m.id IS NULL OR (%(old_values)s) IS DISTINCT FROM (%(new_values)s))
+                  FULL JOIN (SELECT * FROM kam_partner_metric WHERE company_id = %(company)s) m
+                    ON m.partner_id = c.partner_id
             ), upsert AS (
                 INSERT INTO kam_partner_metric (
                        partner_id, company_id, create_uid, create_date, write_uid, write_date,
                        %(columns)s)
                 SELECT c.partner_id, %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(new_values)s
-                  FROM changed c
+                  FROM diff c
+                 WHERE c.partner_id IS NOT NULL AND c.is_changed AND %(scope)s
                 ON CONFLICT (partner_id, company_id) DO UPDATE
                    SET %(updates)s,
                        write_uid = EXCLUDED.write_uid,
                        write_date = EXCLUDED.write_date
             )
-            DELETE FROM kam_partner_metric m
-             WHERE m.company_id = %(company)s
-               AND %(metric_scope)s
-               AND NOT EXISTS (SELECT 1 FROM agg WHERE agg.partner_id = m.partner_id)
+            DELETE FROM kam_partner_metric
+             WHERE id IN (SELECT metric_id FROM diff m
+                           WHERE m.partner_id IS NULL AND %(metric_scope)s)
             """,
             company=company.id,
             date_from=date_from,

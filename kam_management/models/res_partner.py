@@ -86,7 +86,9 @@ class ResPartner(models.Model):
         string="Key-Account Types",
     )
     kam_is_vip = fields.Boolean(string="VIP", tracking=True, copy=False)
-    kam_vip_review_date = fields.Date(string="VIP Review Date", tracking=True, copy=False)
+    kam_vip_review_date = fields.Date(
+        string="VIP Review Date", tracking=True, copy=False, index="btree_not_null"
+    )
     kam_lifecycle_block = fields.Selection(
         LIFECYCLE_BLOCKS, string="Client-Base Block", copy=False
     )
@@ -317,8 +319,14 @@ class ResPartner(models.Model):
         scope = self._kam_commercial_domain()
         if partner_ids is not None:
             scope = expression.AND([scope, [("id", "in", partner_ids)]])
-        rising = self.search(
-            expression.AND([scope, [("kam_status", "=", "none"), ("id", "in", qualified)]])
+        # Read from the few qualifying metric rows (partial index), not from
+        # the many partners whose status is 'none'.
+        rising = self.browse([
+            partner_id for (partner_id,) in self.env.execute_query(
+                SQL("SELECT DISTINCT partner_id FROM kam_partner_metric WHERE is_candidate")
+            )
+        ]).filtered_domain(
+            expression.AND([scope, [("kam_status", "=", "none"), ("active", "=", True)]])
         )
         falling = self.search(
             expression.AND([scope, [("kam_status", "=", "candidate"), ("id", "not in", qualified)]])
@@ -342,7 +350,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _kam_update_lifecycle(self, partner_ids):
-        """Working / regular client-base block from the all-time order count.
+        """Working / regular client-base block from the orders of the window.
 
         Same arithmetic as ``rules.shares.order_block`` / ``lifecycle_block``
         (tested against them), in SQL so that only the partners whose block
@@ -357,11 +365,11 @@ class ResPartner(models.Model):
             """
             SELECT p.id, t.block
               FROM (SELECT m.partner_id,
-                           CASE WHEN bool_or(m.lifetime_order_count >= c.kam_regular_orders)
+                           CASE WHEN bool_or(m.order_count >= c.kam_regular_orders)
                                 THEN 'regular' ELSE 'working' END AS block
                       FROM kam_partner_metric m
                       JOIN res_company c ON c.id = m.company_id
-                     WHERE m.lifetime_order_count >= c.kam_working_orders
+                     WHERE m.order_count >= c.kam_working_orders
                      GROUP BY m.partner_id) t
               JOIN res_partner p ON p.id = t.partner_id
              WHERE (p.kam_lifecycle_block IS NULL OR p.kam_lifecycle_block = ANY(%s))

@@ -236,20 +236,18 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
         # E's order of 2023-06-15 (margin 20 000) is before the window (2023-07-01).
         self.assertAlmostEqual(metrics["E"].margin, 900.0)
         self.assertEqual(metrics["E"].order_count, 1)
-        self.assertEqual(metrics["E"].lifetime_order_count, 2)
         # H's 2023-05-01 invoice of 9 000 is outside; G's draft invoice is not posted.
         self.assertAlmostEqual(metrics["H"].invoiced_revenue, 1000.0)
         self.assertAlmostEqual(metrics["G"].invoiced_revenue, 1500.0)
         # F's unconfirmed quotation does not count.
         self.assertAlmostEqual(metrics["F"].margin, 800.0)
-        # Eighteen months later, nothing is in the window any more.
+        # Eighteen months later, nothing is in the window any more: the rows go.
         self._recompute(today="2025-12-31", companies=self.company)
-        metrics = self._metrics()
+        self.assertFalse(self._metrics())
         for name in "ABCDEFGHI":
             with self.subTest(client=name):
-                self.assertEqual(metrics[name].share, 0.0)
-                self.assertEqual(metrics[name].dependency_level, "none")
-                self.assertFalse(metrics[name].is_candidate)
+                self.assertEqual(self.c[name].sudo().with_company(self.company).kam_share, 0.0)
+                self.assertEqual(self.c[name].kam_dependency_level, "none")
                 self.assertEqual(self.c[name].kam_status, "none")
         self.assertIn("No longer meets", self.c["A"].kam_status_reason)
 
@@ -299,6 +297,13 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
         metric = self._metrics()["I"]
         self.assertAlmostEqual(metric.invoiced_revenue, 10000.0)
         self.assertAlmostEqual(metric.share, 100 * 10000 / 45000, places=6)
+        # Revenue is untaxed.
+        taxed = self._invoice(self.c["I"], 2000, "2024-06-02", post=False)
+        taxed.invoice_line_ids.tax_ids = self.tax_sale_a
+        taxed.action_post()
+        self.assertGreater(taxed.amount_total, 2000.0)
+        self._recompute()
+        self.assertAlmostEqual(self._metrics()["I"].invoiced_revenue, 12000.0)
 
     def test_absolute_threshold(self):
         # Six months from 2024-01-01: margins B 2 100, C 1 500, D 1 000, E 900, F 800,
@@ -374,7 +379,8 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
         self.company2.kam_regular_orders = 2
         self._recompute()
         self.assertEqual(self.c["X"].kam_lifecycle_block, "regular")
-        self.assertEqual(self.c["E"].kam_lifecycle_block, "working")  # company 1 rules
+        # E ordered twice, but once before the window: blocks count the window's orders.
+        self.assertEqual(self.c["E"].kam_lifecycle_block, "working")
 
     def test_partial_recompute_measures_the_whole_company(self):
         self._recompute(partners=self.c["B"])
