@@ -11,8 +11,7 @@ import json
 import os
 from unittest.mock import patch
 
-from odoo.tests import HttpCase
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -33,7 +32,7 @@ class TestScreenshots(HttpCase):
             return original_stop(browser)
 
         code = """
-            const selector = %s;
+            const selector = SELECTOR;
             const started = Date.now();
             const timer = setInterval(() => {
                 if (document.querySelector(selector)) {
@@ -42,10 +41,10 @@ class TestScreenshots(HttpCase):
                     setTimeout(() => console.log("test successful"), 1500);
                 } else if (Date.now() - started > 40000) {
                     clearInterval(timer);
-                    console.error("%s: never found " + selector);
+                    console.error("NAME: never found " + selector);
                 }
             }, 200);
-        """ % (json.dumps(selector), name)
+        """.replace("SELECTOR", json.dumps(selector)).replace("NAME", name)
         with patch.object(ChromeBrowser, "stop", stop):
             self.browser_js(url, code, login="admin", timeout=60)
         self.assertTrue(shots, f"no screenshot captured for {name}")
