@@ -15,7 +15,7 @@ _METRIC_COLUMNS = (
     "invoiced_revenue", "ordered_revenue", "margin", "basis_amount",
     "order_count", "first_order_date", "last_order_date",
     "avg_order_interval", "share", "margin_share", "revenue_share",
-    "pareto_rank", "cumulative_share", "dependency_level", "is_candidate",
+    "pareto_rank", "cumulative_share", "dependency_level", "is_candidate", "order_block",
 )
 
 # The comparison operators the rules module may use in its dependency bands.
@@ -97,6 +97,12 @@ class KamPartnerMetric(models.Model):
         help="Share at or above the key-account share, or yearly basis above the "
         "absolute threshold when enabled.",
     )
+    order_block = fields.Selection(
+        [("working", "Working"), ("regular", "Regular")],
+        string="Block Earned by Orders", readonly=True,
+        help="The client-base block the orders of the window earn with the company's "
+        "working and regular order counts.",
+    )
 
     _sql_constraints = [
         (
@@ -121,6 +127,7 @@ class KamPartnerMetric(models.Model):
         Totals, shares and ranks are always computed over all the company's
         clients; ``partner_ids`` (commercial partners) only limits the rows
         written. Rows of clients without any activity left are deleted.
+        Returns the ids of the partners whose row was written.
         """
         today = today or fields.Date.context_today(self)
         date_from, date_to = window_bounds(today, company.kam_window_months)
@@ -134,18 +141,22 @@ class KamPartnerMetric(models.Model):
             SQL("SELECT current_setting('jit'), current_setting('work_mem')")
         )
         cr.execute(SQL("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
-        cr.execute(self._refresh_query(company, date_from, date_to, partner_ids))
+        changed = [partner_id for (partner_id,) in self.env.execute_query(
+            self._refresh_query(company, date_from, date_to, partner_ids)
+        )]
         cr.execute(SQL(
             "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", jit, work_mem
         ))
         self.env.invalidate_all()
+        return changed
 
     @api.model
     def _refresh_query(self, company, date_from, date_to, partner_ids=None):
         """The statement: aggregates of posted invoice lines and of confirmed
         orders by commercial partner (one pass over each table), totals, Pareto
         ranks and shares with window functions, then only the rows that changed
-        are written and the rows of partners without activity deleted."""
+        are written (their partners are returned) and the rows of partners
+        without activity deleted."""
         start = fields.Datetime.to_datetime(date_from)
         end = fields.Datetime.to_datetime(fields.Date.add(date_to, days=1))
         basis = SQL.identifier(_BASIS_COLUMNS[company.kam_share_basis])
@@ -191,8 +202,8 @@ class KamPartnerMetric(models.Model):
                    AND am.date BETWEEN %(date_from)s AND %(date_to)s
                    AND am.commercial_partner_id IS NOT NULL
                  GROUP BY am.commercial_partner_id
-            ), ord_by_partner AS (
-                SELECT so.partner_id,
+            ), ord AS (
+                SELECT p.commercial_partner_id AS partner_id,
                        -- order currency to company currency (most orders: rate 1)
                        SUM(CASE WHEN so.currency_rate IN (0, 1) OR so.currency_rate IS NULL
                                 THEN so.amount_untaxed
@@ -204,20 +215,11 @@ class KamPartnerMetric(models.Model):
                        MIN(so.date_order) AS first_order,
                        MAX(so.date_order) AS last_order
                   FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.company_id = %(company)s
                    AND so.state = 'sale'
                    AND so.date_order >= %(start)s
                    AND so.date_order < %(end)s
-                 GROUP BY so.partner_id
-            ), ord AS (
-                SELECT p.commercial_partner_id AS partner_id,
-                       SUM(o.ordered) AS ordered,
-                       SUM(o.margin) AS margin,
-                       SUM(o.order_count) AS order_count,
-                       MIN(o.first_order) AS first_order,
-                       MAX(o.last_order) AS last_order
-                  FROM ord_by_partner o
-                  JOIN res_partner p ON p.id = o.partner_id
                  GROUP BY p.commercial_partner_id
             ), agg AS (
                 SELECT COALESCE(inv.partner_id, ord.partner_id) AS partner_id,
@@ -266,7 +268,10 @@ class KamPartnerMetric(models.Model):
                        first_order_date, last_order_date, avg_order_interval, share,
                        margin_share, revenue_share, pareto_rank::int AS pareto_rank,
                        cumulative_share, (%(dependency)s)::varchar AS dependency_level,
-                       %(candidate)s AS is_candidate
+                       %(candidate)s AS is_candidate,
+                       (CASE WHEN order_count >= %(regular_orders)s THEN 'regular'
+                             WHEN order_count >= %(working_orders)s THEN 'working'
+                        END)::varchar AS order_block
                   FROM shared
             ), diff AS (
                 -- computed rows against the stored ones, in one join: new, changed,
@@ -289,12 +294,17 @@ class KamPartnerMetric(models.Model):
                    SET %(updates)s,
                        write_uid = EXCLUDED.write_uid,
                        write_date = EXCLUDED.write_date
+                RETURNING partner_id
+            ), gone AS (
+                DELETE FROM kam_partner_metric
+                 WHERE id IN (SELECT metric_id FROM diff m
+                               WHERE m.partner_id IS NULL AND %(metric_scope)s)
             )
-            DELETE FROM kam_partner_metric
-             WHERE id IN (SELECT metric_id FROM diff m
-                           WHERE m.partner_id IS NULL AND %(metric_scope)s)
+            SELECT partner_id FROM upsert
             """,
             company=company.id,
+            working_orders=company.kam_working_orders,
+            regular_orders=company.kam_regular_orders,
             date_from=date_from,
             date_to=date_to,
             start=start,

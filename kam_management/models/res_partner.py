@@ -268,11 +268,14 @@ class ResPartner(models.Model):
         partner_ids = None if partners is None else partners.commercial_partner_id.ids
         today = fields.Date.context_today(self)
         Metric = self.env["kam.partner.metric"].sudo()
+        changed = set(partner_ids or ())
         for company in companies:
-            Metric._refresh_company(company, partner_ids, today)
+            changed.update(Metric._refresh_company(company, partner_ids, today))
         Partner = self.sudo()
         Partner._kam_update_candidates(partner_ids, today)
-        Partner._kam_update_lifecycle(partner_ids)
+        # Blocks follow the rows that changed (orders, or the company's order
+        # counts) and, on request, the selected partners.
+        Partner._kam_update_lifecycle(list(changed))
         Partner._kam_raise_alerts(companies, partner_ids, today)
         return True
 
@@ -350,34 +353,30 @@ class ResPartner(models.Model):
 
     @api.model
     def _kam_update_lifecycle(self, partner_ids):
-        """Working / regular client-base block from the orders of the window.
-
-        Same arithmetic as ``rules.shares.order_block`` / ``lifecycle_block``
-        (tested against them), in SQL so that only the partners whose block
-        changes come back: the highest block earned in any company, and never
-        over a block a person chose (dead, time-tested, VIP, key).
-        """
-        scope = SQL("TRUE")
-        if partner_ids is not None:
-            scope = SQL("p.id = ANY(%s)", list(partner_ids))
+        """Working / regular client-base block of these partners, from the block
+        their orders of the window earn in each company (``order_block`` of the
+        metrics, ``rules.shares.order_block``): the highest of the companies,
+        and never over a block a person chose (dead, time-tested, VIP, key;
+        ``rules.shares.lifecycle_block``). Only the partners whose block changes
+        come back from the query."""
+        if not partner_ids:
+            return {}
         auto_blocks = [block for block in AUTO_LIFECYCLE_BLOCKS if block]
         rows = self.env.execute_query(SQL(
             """
             SELECT p.id, t.block
-              FROM (SELECT m.partner_id,
-                           CASE WHEN bool_or(m.order_count >= c.kam_regular_orders)
+              FROM (SELECT partner_id,
+                           CASE WHEN bool_or(order_block = 'regular')
                                 THEN 'regular' ELSE 'working' END AS block
-                      FROM kam_partner_metric m
-                      JOIN res_company c ON c.id = m.company_id
-                     WHERE m.order_count >= c.kam_working_orders
-                     GROUP BY m.partner_id) t
+                      FROM kam_partner_metric
+                     WHERE partner_id = ANY(%s) AND order_block IS NOT NULL
+                     GROUP BY partner_id) t
               JOIN res_partner p ON p.id = t.partner_id
              WHERE (p.kam_lifecycle_block IS NULL OR p.kam_lifecycle_block = ANY(%s))
                AND p.kam_lifecycle_block IS DISTINCT FROM t.block
-               AND %s
             """,
+            list(partner_ids),
             auto_blocks,
-            scope,
         ))
         by_block = {}
         for partner_id, block in rows:
@@ -455,11 +454,22 @@ class ResPartner(models.Model):
                         "widen the order portfolio."
                     ))
 
-        key_shares = Metric._read_group(
-            [("company_id", "in", companies.ids), ("partner_id.kam_status", "=", "key")],
-            ["company_id"], ["share:sum"],
-        )
-        for company, total_share in key_shares:
+        # The few key accounts first (index on the status), then their metrics.
+        key_shares = self.env.execute_query(SQL(
+            """
+            WITH keys AS MATERIALIZED (
+                SELECT id FROM res_partner WHERE kam_status = 'key'
+            )
+            SELECT m.company_id, SUM(m.share)
+              FROM keys
+              JOIN kam_partner_metric m ON m.partner_id = keys.id
+             WHERE m.company_id = ANY(%s)
+             GROUP BY m.company_id
+            """,
+            companies.ids,
+        ))
+        for company_id, total_share in key_shares:
+            company = companies.browse(company_id)
             state = portfolio_state(
                 total_share, company.kam_portfolio_band_low, company.kam_portfolio_band_high,
                 company.kam_portfolio_mono_share,
