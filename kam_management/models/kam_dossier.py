@@ -60,6 +60,11 @@ CHECKABLE_FIELDS = (
     "client_channels", "client_format", "purchasing_process", "tender_calendar",
     "next_tender_date", "decision_factors", "evaluation_criteria", "region_notes",
 )
+# What the checklist reads: completeness and missing items depend on the same.
+CHECK_DEPENDS = (
+    *CHECKABLE_FIELDS, "company_id", "dmu_member_ids", "dmu_member_ids.active",
+    "dmu_member_ids.role_ids", "competitor_ids",
+)
 
 
 class KamDossierItemMixin(models.AbstractModel):
@@ -369,20 +374,14 @@ class KamDossier(models.Model):
                 ("company_id", "in", [dossier.company_id.id, False]),
             ], limit=20)
 
-    @api.depends(lambda self: (
-        *CHECKABLE_FIELDS, "company_id", "dmu_member_ids", "dmu_member_ids.active",
-        "dmu_member_ids.role_ids", "competitor_ids",
-    ))
+    @api.depends(*CHECK_DEPENDS)
     def _compute_completeness(self):
         checks = self._kam_active_checks()
         for dossier in self:
             items = dossier._kam_check_results(checks)
             dossier.completeness = completeness(items.values())
 
-    @api.depends(lambda self: (
-        *CHECKABLE_FIELDS, "company_id", "dmu_member_ids", "dmu_member_ids.active",
-        "dmu_member_ids.role_ids", "competitor_ids",
-    ))
+    @api.depends(*CHECK_DEPENDS)
     def _compute_missing_check_ids(self):
         checks = self._kam_active_checks()
         for dossier in self:
