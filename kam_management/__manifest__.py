@@ -39,6 +39,7 @@
         "views/sale_order_views.xml",
         "report/sale_order_report.xml",
         "views/kam_dmu_views.xml",
+        "views/kam_person_profile_views.xml",
         "views/kam_dossier_views.xml",
         "views/kam_lead_dmu_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,3 +1,7 @@
+from . import kam_account_owned_mixin
+from . import kam_shared_config_mixin
+from . import kam_bounds_mixin
+from . import kam_derived_fields_mixin
 from . import kam_account_type
 from . import res_company
 from . import res_config_settings
@@ -14,6 +18,7 @@ from . import kam_dmu_role
 from . import kam_dossier
 from . import kam_dossier_check
 from . import kam_dmu_member
+from . import kam_person_profile
 from . import kam_personal_date
 from . import kam_lead_dmu
 from . import kam_competitor_presence

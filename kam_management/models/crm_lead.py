@@ -4,7 +4,14 @@ from ..rules.dmu import dmu_coverage, missing_roles
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "kam.derived.fields.mixin"]
+    # Only these: Odoo's own flows write leads all the time.
+    _kam_derived_fields = (
+        "kam_partner_status", "kam_account_user_id", "kam_dependency_level",
+        "kam_dmu_coverage", "kam_dmu_missing_decision_maker", "kam_dmu_missing_role_names",
+        "kam_compliance_rate", "kam_compliance_planned",
+    )
 
     # ------------------------------------------------------------------
     # Identification (SPEC §1): key-account badge and KAM on the pipeline
@@ -161,6 +168,12 @@ class CrmLead(models.Model):
         if {"kam_tender_date", "partner_id", "active"} & vals.keys():
             self._kam_sync_tender_plan(reschedule="kam_tender_date" in vals)
         return res
+
+    def _kam_derived_source(self):
+        return self.env._(
+            "the key-account status, KAM, dependency and plan compliance are those of the "
+            "account, and the DMU coverage follows the deal's DMU"
+        )
 
     def _kam_sync_tender_plan(self, reschedule=True):
         self.env["kam.comm.plan.line"].sudo()._kam_sync_tender_plans(self, reschedule=reschedule)

@@ -1,13 +1,15 @@
+import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, formatLang, split_every
 
 from ..rules import risk
+
+_logger = logging.getLogger(__name__)
 
 RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 DECISIONS = [
@@ -20,10 +22,12 @@ HISTORY_ORDERS = 12
 BATCH_SIZE = 1000
 # Written by the refresh (as superuser) only: a KAM must not hide the risk of
 # their own account from the head of KAM.
-REFRESH_FIELDS = frozenset({
+REFRESH_FIELDS = (
     "risk_score", "risk_level", "signal_data", "compliance_rate", "last_refresh",
     *(f"signal_{code}" for code in risk.SIGNAL_CODES),
-})
+)
+# Stamped by the code from the user who records the decision.
+DECISION_STAMP_FIELDS = ("decision_user_id", "decision_date")
 
 
 class KamAccountHealth(models.Model):
@@ -37,10 +41,14 @@ class KamAccountHealth(models.Model):
 
     _name = "kam.account.health"
     _description = "Key Account Health"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "kam.account.owned.mixin", "kam.derived.fields.mixin"]
     _order = "risk_score desc, id"
     _rec_name = "partner_id"
     _check_company_auto = True
+    _kam_derived_fields = (
+        *REFRESH_FIELDS, *DECISION_STAMP_FIELDS, "kam_user_id", "ending_flag_count",
+        "ending_warning",
+    )
 
     partner_id = fields.Many2one(
         "res.partner", string="Account", required=True, ondelete="cascade", index=True,
@@ -56,9 +64,10 @@ class KamAccountHealth(models.Model):
     kam_status = fields.Selection(related="partner_id.kam_status", string="Key-Account Status")
 
     # Risk signals (computed by _kam_refresh)
-    risk_score = fields.Integer(string="Risk Score", readonly=True, aggregator="avg")
+    risk_score = fields.Integer(string="Risk Score", readonly=True, copy=False, aggregator="avg")
     risk_level = fields.Selection(
         RISK_LEVELS, string="Risk", default="low", required=True, readonly=True, tracking=True,
+        copy=False,
     )
     signal_data = fields.Json(
         string="Signal Data", readonly=True, copy=False,
@@ -68,14 +77,14 @@ class KamAccountHealth(models.Model):
         string="Reasons", compute="_compute_risk_reasons",
         help="Why the score is what it is: one sentence per fired signal, heaviest first.",
     )
-    signal_shrinking_amounts = fields.Boolean(string="Shrinking Orders", readonly=True)
-    signal_interval_growth = fields.Boolean(string="Longer Intervals", readonly=True)
-    signal_payment_delay = fields.Boolean(string="Later Payments", readonly=True)
-    signal_no_positive_contact = fields.Boolean(string="No Positive Contact", readonly=True)
-    signal_negative_contacts = fields.Boolean(string="Negative Contacts", readonly=True)
-    signal_dropped_categories = fields.Boolean(string="Dropped Categories", readonly=True)
+    signal_shrinking_amounts = fields.Boolean(string="Shrinking Orders", readonly=True, copy=False)
+    signal_interval_growth = fields.Boolean(string="Longer Intervals", readonly=True, copy=False)
+    signal_payment_delay = fields.Boolean(string="Later Payments", readonly=True, copy=False)
+    signal_no_positive_contact = fields.Boolean(string="No Positive Contact", readonly=True, copy=False)
+    signal_negative_contacts = fields.Boolean(string="Negative Contacts", readonly=True, copy=False)
+    signal_dropped_categories = fields.Boolean(string="Dropped Categories", readonly=True, copy=False)
     compliance_rate = fields.Float(
-        string="Plan Compliance (%)", readonly=True, aggregator="avg",
+        string="Plan Compliance (%)", readonly=True, copy=False, aggregator="avg",
         help="Communication-plan compliance at the last refresh.",
     )
     last_refresh = fields.Datetime(string="Last Refresh", readonly=True, copy=False)
@@ -113,9 +122,9 @@ class KamAccountHealth(models.Model):
         "not waste resources (§7.2).",
     )
     decision = fields.Selection(DECISIONS, string="Decision", tracking=True, copy=False)
-    decision_date = fields.Date(string="Decision Date", tracking=True, copy=False)
+    decision_date = fields.Date(string="Decision Date", readonly=True, tracking=True, copy=False)
     decision_user_id = fields.Many2one(
-        "res.users", string="Decided By", tracking=True, copy=False,
+        "res.users", string="Decided By", readonly=True, tracking=True, copy=False,
     )
     decision_notes = fields.Text(string="Decision Notes", copy=False)
 
@@ -152,33 +161,27 @@ class KamAccountHealth(models.Model):
             health.ending_flag_count = count
             health.ending_warning = warning
 
-    @api.constrains("decision", "decision_date")
-    def _check_decision_date(self):
-        for health in self:
-            if health.decision and not health.decision_date:
-                raise ValidationError(
-                    self.env._(
-                        "Set the date of the decision taken on %(account)s.",
-                        account=health.partner_id.display_name,
-                    )
-                )
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(REFRESH_FIELDS & vals.keys() for vals in vals_list):
-            raise AccessError(self.env._("The risk signals are computed; they cannot be set by hand."))
-        return super().create(vals_list)
+        healths = super().create(vals_list)
+        # Only the superuser can give the stamp itself (data files, imports as admin).
+        healths.browse([
+            health.id for health, vals in zip(healths, vals_list, strict=True)
+            if health.decision and not (self.env.su and "decision_user_id" in vals)
+        ])._kam_stamp_decision()
+        return healths
 
     def write(self, vals):
-        if not self.env.su and REFRESH_FIELDS & vals.keys():
-            raise AccessError(self.env._("The risk signals are computed; they cannot be set by hand."))
-        if vals.get("decision") and "decision_user_id" not in vals:
-            vals = dict(vals, decision_user_id=self.env.uid)
-        return super().write(vals)
+        if "decision" not in vals or (self.env.su and "decision_user_id" in vals):
+            return super().write(vals)
+        before = {health.id: health.decision for health in self}
+        res = super().write(vals)
+        self.filtered(lambda health: health.decision != before[health.id])._kam_stamp_decision()
+        return res
 
     # ------------------------------------------------------------------
     # Actions
@@ -202,14 +205,14 @@ class KamAccountHealth(models.Model):
     @api.model
     def _cron_refresh(self):
         """Daily refresh of every key account in every company."""
-        self._kam_refresh(self.env["res.company"].search([]))
+        self._kam_refresh(self.env["res.company"].search([]), isolate=True)
 
     # ------------------------------------------------------------------
     # Refresh (set-based)
     # ------------------------------------------------------------------
 
     @api.model
-    def _kam_refresh(self, companies, partners=None):
+    def _kam_refresh(self, companies, partners=None, isolate=False):
         """Recompute the risk signals of the key accounts of ``companies``.
 
         ``partners`` restricts the refresh to these accounts (they still must be
@@ -217,10 +220,21 @@ class KamAccountHealth(models.Model):
         last orders, one for payment delays, one for categories, two grouped
         reads of the contact log, the batch compute of the plan compliance,
         then the values of every account, flushed together.
+
+        ``isolate`` (the cron): a company whose risk settings are out of bounds
+        is skipped, and a batch that fails is run again account by account,
+        each in a savepoint; what fails is logged with its id, the rest goes on.
         """
         today = fields.Date.context_today(self)
         Partner = self.env["res.partner"].sudo()
         for company in companies:
+            broken = isolate and company._kam_settings_errors("risk")
+            if broken:
+                _logger.error(
+                    "Risk refresh: res.company(%s) %s skipped, settings out of bounds: %s",
+                    company.id, company.name, ", ".join(broken),
+                )
+                continue
             domain = [
                 ("kam_status", "=", "key"),
                 ("company_id", "in", [False, company.id]),
@@ -234,8 +248,31 @@ class KamAccountHealth(models.Model):
                 if partner.commercial_partner_id == partner
             ]
             for batch in split_every(BATCH_SIZE, partner_ids, list):
-                self._kam_refresh_batch(company, batch, today)
+                if isolate:
+                    self._kam_refresh_isolated(company, batch, today)
+                else:
+                    self._kam_refresh_batch(company, batch, today)
                 self.env.invalidate_all()
+
+    def _kam_refresh_isolated(self, company, partner_ids, today):
+        """The batch in a savepoint; when it fails, each of its accounts in its own."""
+        try:
+            with self.env.cr.savepoint():
+                self._kam_refresh_batch(company, partner_ids, today)
+        except Exception:
+            self.env.invalidate_all()
+            if len(partner_ids) == 1:
+                _logger.exception(
+                    "Risk refresh: res.partner(%s) of res.company(%s) failed and was skipped",
+                    partner_ids[0], company.id,
+                )
+                return
+            _logger.warning(
+                "Risk refresh: a batch of %s accounts of res.company(%s) failed; "
+                "refreshing it account by account", len(partner_ids), company.id,
+            )
+            for partner_id in partner_ids:
+                self._kam_refresh_isolated(company, [partner_id], today)
 
     def _kam_refresh_batch(self, company, partner_ids, today):
         history = self._kam_fetch_order_history(company, partner_ids)
@@ -491,6 +528,21 @@ class KamAccountHealth(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _kam_stamp_decision(self):
+        """Record who took the decision and when: the current user, today (cleared with it)."""
+        decided = self.filtered("decision")
+        decided.sudo().write({
+            "decision_user_id": self.env.uid, "decision_date": fields.Date.context_today(self),
+        })
+        (self - decided).sudo().write(dict.fromkeys(DECISION_STAMP_FIELDS, False))
+
+    def _kam_derived_source(self):
+        return self.env._(
+            "the risk figures are computed by the refresh, the ending flags count the ticked "
+            "flags, the KAM is the account's, and who decided and when are recorded with the "
+            "decision"
+        )
 
     def _kam_ending_flags(self):
         self.ensure_one()

@@ -15,9 +15,16 @@ class KamAccountPlan(models.Model):
 
     _name = "kam.account.plan"
     _description = "Key Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "kam.account.owned.mixin",
+        "kam.derived.fields.mixin",
+    ]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+    # What the head of KAM reads the plan by: set by the objectives, budget and reviews.
+    _kam_derived_fields = (
+        "progress", "budget_total", "review_count", "last_review_date", "last_rating",
+    )
 
     name = fields.Char(
         string="Plan", required=True, tracking=True,
@@ -163,3 +170,13 @@ class KamAccountPlan(models.Model):
             "target": "new",
             "context": {"default_plan_id": self.id},
         }
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _kam_derived_source(self):
+        return self.env._(
+            "the progress is computed from the objectives, the total from the budget lines, "
+            "and the last review and rating from the reviews"
+        )

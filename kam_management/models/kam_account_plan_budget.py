@@ -7,6 +7,8 @@ class KamAccountPlanBudget(models.Model):
 
     _name = "kam.account.plan.budget"
     _description = "Key Account Plan Budget Line"
+    _inherit = ["kam.account.owned.mixin", "kam.bounds.mixin"]
+    _kam_owner_fields = frozenset({"plan_id", "partner_id", "company_id"})
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one(
@@ -37,3 +39,4 @@ class KamAccountPlanBudget(models.Model):
                 raise ValidationError(self.env._(
                     "The budget for “%(purpose)s” cannot be negative.", purpose=line.name,
                 ))
+        self._kam_check_bounds(["amount"])

@@ -1,4 +1,7 @@
+import math
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..rules.account_plan import objective_progress
 
@@ -8,6 +11,10 @@ class KamAccountPlanObjective(models.Model):
 
     _name = "kam.account.plan.objective"
     _description = "Key Account Plan Objective"
+    _inherit = ["kam.account.owned.mixin", "kam.derived.fields.mixin", "kam.bounds.mixin"]
+    _kam_owner_fields = frozenset({"plan_id", "partner_id", "company_id"})
+    # The account and company follow the plan; the progress, target and actual.
+    _kam_derived_fields = ("progress", "partner_id", "company_id")
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one(
@@ -25,7 +32,24 @@ class KamAccountPlanObjective(models.Model):
         string="Progress (%)", compute="_compute_progress", store=True, aggregator="avg",
     )
 
+    @api.constrains("target", "actual")
+    def _check_kam_figures(self):
+        """Finite figures: NaN or an infinite progress breaks the dossier export."""
+        self._kam_check_bounds(["target", "actual"])
+        for objective in self:
+            if not math.isfinite(objective_progress(objective.target, objective.actual)):
+                raise ValidationError(self.env._(
+                    "The target of “%(objective)s” is too small for its actual value: "
+                    "its progress cannot be computed.", objective=objective.name,
+                ))
+
     @api.depends("target", "actual")
     def _compute_progress(self):
         for objective in self:
             objective.progress = objective_progress(objective.target, objective.actual)
+
+    def _kam_derived_source(self):
+        return self.env._(
+            "the progress is computed from the target and the actual, and the account and "
+            "company are those of the plan"
+        )

@@ -8,8 +8,9 @@ RATINGS = [
     ("4", "Good"),
     ("5", "Excellent"),
 ]
-# Fields only the head of KAM writes: the comment on the KAM's review.
-MANAGER_FIELDS = {"manager_comment", "manager_id", "comment_date"}
+# The field only the head of KAM writes: the comment on the KAM's review. Who
+# commented and when follow from it (derived fields of the review).
+MANAGER_FIELDS = {"manager_comment"}
 
 
 class KamAccountPlanReview(models.Model):
@@ -21,6 +22,10 @@ class KamAccountPlanReview(models.Model):
 
     _name = "kam.account.plan.review"
     _description = "Key Account Plan Review"
+    _inherit = ["kam.account.owned.mixin", "kam.derived.fields.mixin"]
+    _kam_owner_fields = frozenset({"plan_id", "partner_id", "company_id"})
+    # Signatures: the author is who writes the review, the commenter who comments.
+    _kam_derived_fields = ("author_id", "manager_id", "comment_date", "partner_id", "company_id")
     _order = "date desc, id desc"
     _rec_name = "date"
 
@@ -31,13 +36,14 @@ class KamAccountPlanReview(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     date = fields.Date(string="Date", required=True, default=fields.Date.context_today)
     author_id = fields.Many2one(
-        "res.users", string="Reviewed By", required=True, default=lambda self: self.env.user,
+        "res.users", string="Reviewed By", required=True, readonly=True, copy=False,
+        default=lambda self: self.env.user,
     )
     interim_results = fields.Text(string="Interim Results", required=True)
     rating = fields.Selection(RATINGS, string="Rating", required=True, default="3")
-    manager_comment = fields.Text(string="Head of KAM Comment")
-    manager_id = fields.Many2one("res.users", string="Commented By", readonly=True)
-    comment_date = fields.Date(string="Commented On", readonly=True)
+    manager_comment = fields.Text(string="Head of KAM Comment", copy=False)
+    manager_id = fields.Many2one("res.users", string="Commented By", readonly=True, copy=False)
+    comment_date = fields.Date(string="Commented On", readonly=True, copy=False)
     can_comment = fields.Boolean(compute="_compute_can_comment")
 
     @api.depends_context("uid")
@@ -48,31 +54,47 @@ class KamAccountPlanReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._kam_stamp_comment(vals) for vals in vals_list]
+        for vals in vals_list:
+            self._kam_check_comment(vals)
         reviews = super().create(vals_list)
+        # Only the superuser can give the signature itself (data files, imports as admin).
+        reviews.browse([
+            review.id for review, vals in zip(reviews, vals_list, strict=True)
+            if review.manager_comment and not (self.env.su and "manager_id" in vals)
+        ])._kam_sign_comment()
         reviews.filtered("manager_comment")._kam_notify_comment()
         return reviews
 
     def write(self, vals):
-        vals = self._kam_stamp_comment(vals)
+        self._kam_check_comment(vals)
         res = super().write(vals)
-        if vals.get("manager_comment"):
-            self._kam_notify_comment()
+        if "manager_comment" in vals:
+            if not (self.env.su and "manager_id" in vals):
+                self._kam_sign_comment()
+            if vals["manager_comment"]:
+                self._kam_notify_comment()
         return res
 
-    def _kam_stamp_comment(self, vals):
-        """Only the head of KAM comments; the comment is signed and dated."""
+    def _kam_check_comment(self, vals):
+        """Only the head of KAM comments a review."""
         if not MANAGER_FIELDS & set(vals):
-            return vals
+            return
         if not self.env.su and not self.env.user.has_group("kam_management.group_kam_manager"):
             raise AccessError(self.env._("Only the head of KAM can comment a plan review."))
-        if vals.get("manager_comment"):
-            vals = dict(
-                vals,
-                manager_id=vals.get("manager_id") or self.env.uid,
-                comment_date=vals.get("comment_date") or fields.Date.context_today(self),
-            )
-        return vals
+
+    def _kam_sign_comment(self):
+        """Sign and date the comment with the user who wrote it (cleared with it)."""
+        commented = self.filtered("manager_comment")
+        commented.sudo().write({
+            "manager_id": self.env.uid, "comment_date": fields.Date.context_today(self),
+        })
+        (self - commented).sudo().write({"manager_id": False, "comment_date": False})
+
+    def _kam_derived_source(self):
+        return self.env._(
+            "the author is the user who writes the review, the head of KAM's name and date are "
+            "those of their comment, and the account and company are those of the plan"
+        )
 
     def _kam_notify_comment(self):
         """Tell the KAM in the plan's chatter that the head commented the review."""

@@ -6,6 +6,7 @@ class KamAccountType(models.Model):
 
     _name = "kam.account.type"
     _description = "Key Account Type"
+    _inherit = ["kam.shared.config.mixin"]
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)

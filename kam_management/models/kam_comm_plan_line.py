@@ -1,8 +1,10 @@
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..rules.bounds import DATE_BOUNDS, date_out_of_bounds
 from ..rules.cadence import (
     due_after_done,
     first_due,
@@ -11,6 +13,8 @@ from ..rules.cadence import (
     shift_past_cooldown,
     tender_milestones,
 )
+
+_logger = logging.getLogger(__name__)
 
 # Changing one of these re-plans the line from today.
 CADENCE_FIELDS = {
@@ -39,10 +43,15 @@ class KamCommPlanLine(models.Model):
     """
 
     _name = "kam.comm.plan.line"
-    _inherit = ["kam.comm.cadence.mixin", "mail.thread"]
+    _inherit = [
+        "kam.comm.cadence.mixin", "mail.thread", "kam.account.owned.mixin",
+        "kam.derived.fields.mixin",
+    ]
     _description = "Communication Plan Line"
     _order = "next_due_date, sequence, id"
     _check_company_auto = True
+    # The schedule follows the cadence, the contacts logged, and Snooze and Skip.
+    _kam_derived_fields = ("cycle_date", "next_due_date", "last_done_date", "state")
 
     name = fields.Char(string="Description", required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -54,7 +63,9 @@ class KamCommPlanLine(models.Model):
         index=True,
         ondelete="cascade",
         check_company=True,
-        domain="[('is_company', '=', True)]",
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        help="The client itself (the company, or a private person who is the client), "
+        "not one of its contacts: they go in People.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -112,6 +123,7 @@ class KamCommPlanLine(models.Model):
         [("planned", "Planned"), ("overdue", "Overdue"), ("done", "Done")],
         default="planned",
         required=True,
+        readonly=True,
         index=True,
         copy=False,
         tracking=True,
@@ -136,24 +148,45 @@ class KamCommPlanLine(models.Model):
         for line in self:
             line.color = KIND_COLORS.get(line.kind, 0)
 
+    @api.constrains("partner_id", "lead_id")
+    def _check_account(self):
+        """A line is planned on the account (the commercial entity), and the
+        opportunity it prepares is one of that account's."""
+        for line in self:
+            account = line.partner_id.commercial_partner_id
+            if line.partner_id != account:
+                raise ValidationError(self.env._(
+                    "%(person)s is a contact of %(account)s: plan the contact on %(account)s "
+                    "and add %(person)s to its people.",
+                    person=line.partner_id.name,
+                    account=account.display_name,
+                ))
+            lead_account = line.lead_id.sudo().partner_id.commercial_partner_id
+            if line.lead_id and lead_account != account:
+                raise ValidationError(self.env._(
+                    "The opportunity %(deal)s is not one of %(account)s: a plan line can only "
+                    "prepare an opportunity of its own account.",
+                    deal=line.lead_id.sudo().name,
+                    account=account.display_name,
+                ))
+
     @api.constrains("start_date", "end_date")
     def _check_dates(self):
         for line in self:
             if line.end_date and line.end_date < line.start_date:
                 raise ValidationError(self.env._("A plan line cannot end before it starts."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("partner_id"):
-                vals["partner_id"] = (
-                    self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
-                )
-        return super().create(vals_list)
+            # Ten years of cadence and a year of notice must still fit in the calendar.
+            wrong = date_out_of_bounds(self._name, {"start_date": line.start_date, "end_date": line.end_date})
+            if wrong:
+                low, high = DATE_BOUNDS[self._name][wrong[0]]
+                raise ValidationError(self.env._(
+                    "%(field)s of a plan line must be between %(low)s and %(high)s.",
+                    field=self._fields[wrong[0]]._description_string(self.env),
+                    low=fields.Date.to_string(low),
+                    high=fields.Date.to_string(high),
+                ))
 
     def write(self, vals):
-        if vals.get("partner_id"):
-            vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         res = super().write(vals)
         if CADENCE_FIELDS & vals.keys():
             self._kam_close_stale_occurrences()
@@ -249,7 +282,8 @@ class KamCommPlanLine(models.Model):
             start = max(start, today)
         try:
             due = first_due(self.cadence_kind, start, last_done=self.last_done_date, **self._kam_cadence_args())
-        except ValueError:
+        except (ValueError, OverflowError):
+            # a cadence the constraints refuse, or beyond the calendar (year 9999)
             return False
         return self._kam_within_end(due)
 
@@ -260,6 +294,9 @@ class KamCommPlanLine(models.Model):
             due = following_due(self.cadence_kind, cycle, **self._kam_cadence_args())
         except ValueError:
             return False
+        except OverflowError:
+            self._kam_log_beyond_calendar(cycle)
+            return False
         return self._kam_within_end(due)
 
     def _kam_after_done(self, cycle, done_date):
@@ -268,7 +305,18 @@ class KamCommPlanLine(models.Model):
             due = due_after_done(self.cadence_kind, cycle, done_date, **self._kam_cadence_args())
         except ValueError:
             return False
+        except OverflowError:
+            self._kam_log_beyond_calendar(cycle)
+            return False
         return self._kam_within_end(due)
+
+    def _kam_log_beyond_calendar(self, cycle):
+        """A row stored before the cadence bounds existed: the line has no next contact."""
+        _logger.warning(
+            "kam.comm.plan.line(%s): the contact after %s falls beyond the calendar "
+            "(every %s days); no further contact planned",
+            self.id, cycle, self.interval_days,
+        )
 
     def _kam_within_end(self, due):
         if not due or (self.end_date and due > self.end_date):
@@ -395,10 +443,11 @@ class KamCommPlanLine(models.Model):
         }
         if last_done:
             vals["last_done_date"] = last_done
-        self.write(vals)
+        self.sudo().write(vals)
 
     def _kam_snooze(self, new_date, reason):
         """Move the current contact to ``new_date``; the cadence keeps its slots."""
+        self.check_access("write")
         today = fields.Date.context_today(self)
         if not new_date or new_date < today:
             raise ValidationError(self.env._("A contact can only be snoozed to today or later."))
@@ -407,7 +456,7 @@ class KamCommPlanLine(models.Model):
             if occurrence:
                 occurrence.write({"due_date": new_date, "reason": reason})
                 occurrence.activity_id.sudo().write({"date_deadline": new_date})
-            line.write({"next_due_date": new_date, "state": "planned"})
+            line.sudo().write({"next_due_date": new_date, "state": "planned"})
             line.message_post(
                 body=self.env._(
                     "Snoozed to %(date)s: %(reason)s", date=new_date, reason=reason
@@ -416,6 +465,7 @@ class KamCommPlanLine(models.Model):
 
     def _kam_skip(self, reason):
         """Skip the current contact (not counted in compliance) and plan the next one."""
+        self.check_access("write")
         for line in self:
             if not line.cycle_date:
                 continue
@@ -444,7 +494,7 @@ class KamCommPlanLine(models.Model):
             if occurrence:
                 occurrence.write({"due_date": new_due})
                 occurrence.activity_id.sudo().write({"date_deadline": new_due})
-            line.write({"next_due_date": new_due, "state": "planned"})
+            line.sudo().write({"next_due_date": new_due, "state": "planned"})
             line.message_post(
                 body=self.env._(
                     "Moved to %(date)s: cool-down after the negative contact of %(contact_date)s.",
@@ -452,6 +502,12 @@ class KamCommPlanLine(models.Model):
                     contact_date=contact_log.date,
                 )
             )
+
+    def _kam_derived_source(self):
+        return self.env._(
+            "the dates and the status follow the cadence and the contacts logged; use Snooze "
+            "or Skip to move a planned contact"
+        )
 
     # ------------------------------------------------------------------
     # Tender preparation (rule 4)

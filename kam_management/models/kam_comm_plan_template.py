@@ -11,6 +11,7 @@ class KamCommPlanTemplate(models.Model):
 
     _name = "kam.comm.plan.template"
     _description = "Communication Plan Template"
+    _inherit = ["kam.shared.config.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

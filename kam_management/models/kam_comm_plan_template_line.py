@@ -44,6 +44,7 @@ class KamCommCadenceMixin(models.AbstractModel):
     """What is planned and how often: shared by template lines and plan lines."""
 
     _name = "kam.comm.cadence.mixin"
+    _inherit = ["kam.bounds.mixin"]
     _description = "Communication Cadence"
 
     kind = fields.Selection(KINDS, required=True, default="call")
@@ -103,6 +104,9 @@ class KamCommCadenceMixin(models.AbstractModel):
                 codes.append("lead_days")
             if codes:
                 raise ValidationError("\n".join(messages.get(code, code) for code in codes))
+            # Upper bounds: a count of days or contacts the scheduler's date
+            # arithmetic can still add up (a lead time of 999 999 999 days cannot).
+            line._kam_check_bounds(["interval_days", "times", "lead_days"])
 
     def _kam_cadence_messages(self):
         return {
@@ -121,7 +125,7 @@ class KamCommCadenceMixin(models.AbstractModel):
 
 class KamCommPlanTemplateLine(models.Model):
     _name = "kam.comm.plan.template.line"
-    _inherit = ["kam.comm.cadence.mixin"]
+    _inherit = ["kam.comm.cadence.mixin", "kam.shared.config.mixin"]
     _description = "Communication Plan Template Line"
     _order = "template_id, sequence, id"
 

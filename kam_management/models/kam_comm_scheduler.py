@@ -30,7 +30,10 @@ class KamCommScheduler(models.AbstractModel):
     skips known keys) and reminder activities (one batched create), overdue
     lines are marked, missed cycles closed. Each batch runs in a savepoint and
     is committed outside tests, so a failure or a concurrent run only costs
-    that batch, and nothing is ever created twice.
+    that batch, and nothing is ever created twice. A batch that fails is run
+    again account by account, each in its own savepoint, so that one bad
+    record costs only its own account (logged with its id); a plan line whose
+    dates cannot be computed is skipped and logged without stopping its batch.
     """
 
     _name = "kam.comm.scheduler"
@@ -47,7 +50,15 @@ class KamCommScheduler(models.AbstractModel):
         today = fields.Date.context_today(self)
         scheduler = self.sudo()
         for company in scheduler.env["res.company"].search([]):
-            account_ids = scheduler._kam_account_ids(company)
+            try:
+                with scheduler.env.cr.savepoint():
+                    account_ids = scheduler._kam_account_ids(company)
+            except Exception:
+                _logger.exception(
+                    "Communication plan: accounts of res.company(%s) %s could not be listed; "
+                    "company skipped", company.id, company.name,
+                )
+                continue
             done = 0
             for batch_ids in split_every(batch_size, account_ids):
                 partners = scheduler.env["res.partner"].browse(batch_ids)
@@ -94,6 +105,7 @@ class KamCommScheduler(models.AbstractModel):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _kam_run_batch(self, company, partners, today):
+        """Run a batch in a savepoint; when it fails, run it again account by account."""
         try:
             with self.env.cr.savepoint():
                 self._kam_process_batch(company, partners, today)
@@ -104,6 +116,20 @@ class KamCommScheduler(models.AbstractModel):
                 "Communication plan: %s accounts of %s left to a concurrent run",
                 len(partners), company.name,
             )
+        except Exception:
+            self.env.invalidate_all()
+            if len(partners) == 1:
+                _logger.exception(
+                    "Communication plan: res.partner(%s) of res.company(%s) failed and was skipped",
+                    partners.id, company.id,
+                )
+                return
+            _logger.warning(
+                "Communication plan: a batch of %s accounts of res.company(%s) failed; "
+                "running it account by account", len(partners), company.id,
+            )
+            for partner in partners:
+                self._kam_run_batch(company, partner, today)
 
     def _kam_process_batch(self, company, partners, today):
         Occurrence = self.env["kam.comm.occurrence"]
@@ -146,54 +172,75 @@ class KamCommScheduler(models.AbstractModel):
         result = {"new": [], "missed": [], "stale": [], "moved": [], "updates": []}
         activity_types = lines._kam_activity_types()
         for line in lines:
-            lead = line._kam_lead_days(company)
-            cycle, due = line.cycle_date, line.next_due_date or line.cycle_date
-            current = None
-            for occurrence in open_by_line[line.id]:
-                if occurrence.scheduled_date == cycle:
-                    current = occurrence
-                else:
-                    result["stale"].append(occurrence.id)
-            pending = None
-            if line.positive_only:
-                window = account_cooldown.get(line.partner_id.id)
-            elif line.is_personal:
-                window = cooldowns.get((line.partner_id.id, line.user_id.id))
+            try:
+                planned = self._kam_plan_line(
+                    line, open_by_line[line.id], account_cooldown, cooldowns, company, today,
+                    activity_types,
+                )
+            except (OverflowError, ValueError, TypeError):
+                # A row stored before the bounds existed (a lead time of
+                # 999 999 999 days): the others of the batch go on.
+                _logger.exception(
+                    "Communication plan: kam.comm.plan.line(%s) %r of res.partner(%s) skipped: "
+                    "its dates cannot be computed", line.id, line.name, line.partner_id.id,
+                )
+                continue
+            for key, values in planned.items():
+                result[key].extend(values)
+        return result
+
+    def _kam_plan_line(self, line, open_occurrences, account_cooldown, cooldowns, company, today,
+                       activity_types):
+        """What one line needs: the same keys as ``_kam_plan_lines``, for this line only."""
+        result = {"new": [], "missed": [], "stale": [], "moved": [], "updates": []}
+        lead = line._kam_lead_days(company)
+        cycle, due = line.cycle_date, line.next_due_date or line.cycle_date
+        current = None
+        for occurrence in open_occurrences:
+            if occurrence.scheduled_date == cycle:
+                current = occurrence
             else:
-                window = None
-            for _step in range(MAX_CATCH_UP):
-                if window:
-                    shifted = shift_past_cooldown(due, *window)
-                    if shifted != due:
-                        due = shifted
-                        if current:
-                            result["moved"].append((current.id, due))
-                if lead is None:
-                    # greetings off: the dates pass without reminders
-                    following = line._kam_following(cycle) if due < today else None
-                    if following:
-                        cycle = due = following
-                        continue
-                    break
-                if not current and not pending:
-                    if not should_materialise(due, today, lead):
-                        break
-                    pending = line._kam_occurrence_values(cycle, due, activity_types=activity_types)
-                    result["new"].append(pending)
-                following = line._kam_following(cycle)
-                if following and due < today and should_materialise(following, today, lead):
-                    if pending:
-                        pending["state"] = "missed"
-                    else:
-                        result["missed"].append(current.id)
+                result["stale"].append(occurrence.id)
+        pending = None
+        if line.positive_only:
+            window = account_cooldown.get(line.partner_id.id)
+        elif line.is_personal:
+            window = cooldowns.get((line.partner_id.id, line.user_id.id))
+        else:
+            window = None
+        for _step in range(MAX_CATCH_UP):
+            if window:
+                shifted = shift_past_cooldown(due, *window)
+                if shifted != due:
+                    due = shifted
+                    if current:
+                        result["moved"].append((current.id, due))
+            if lead is None:
+                # greetings off: the dates pass without reminders
+                following = line._kam_following(cycle) if due < today else None
+                if following:
                     cycle = due = following
-                    current = pending = None
                     continue
                 break
-            materialised = bool(current or (pending and pending["state"] == "open"))
-            state = "overdue" if materialised and due < today else "planned"
-            if (cycle, due, state) != (line.cycle_date, line.next_due_date, line.state):
-                result["updates"].append((line.id, cycle, due, state))
+            if not current and not pending:
+                if not should_materialise(due, today, lead):
+                    break
+                pending = line._kam_occurrence_values(cycle, due, activity_types=activity_types)
+                result["new"].append(pending)
+            following = line._kam_following(cycle)
+            if following and due < today and should_materialise(following, today, lead):
+                if pending:
+                    pending["state"] = "missed"
+                else:
+                    result["missed"].append(current.id)
+                cycle = due = following
+                current = pending = None
+                continue
+            break
+        materialised = bool(current or (pending and pending["state"] == "open"))
+        state = "overdue" if materialised and due < today else "planned"
+        if (cycle, due, state) != (line.cycle_date, line.next_due_date, line.state):
+            result["updates"].append((line.id, cycle, due, state))
         return result
 
     def _kam_update_lines(self, updates):
@@ -232,10 +279,18 @@ class KamCommScheduler(models.AbstractModel):
         )
         if not accounts:
             return []
+        # Settings stored before their bounds existed: the rule that reads
+        # them is skipped (and logged), the plan and the other rule go on.
+        broken = company._kam_bounds_errors(["kam_positive_gap_days", "kam_greeting_days"])
+        if broken:
+            _logger.error(
+                "Communication plan: res.company(%s) %s has settings out of bounds (%s); "
+                "the rules that use them are skipped", company.id, company.name, ", ".join(broken),
+            )
         hits = []
-        if company.kam_positive_gap_enabled:
+        if company.kam_positive_gap_enabled and "kam_positive_gap_days" not in broken:
             hits += self._kam_gap_hits(company, accounts, lines, cooldowns, today)
-        if company.kam_greeting_enabled:
+        if company.kam_greeting_enabled and "kam_greeting_days" not in broken:
             hits += self._kam_birthday_hits(company, accounts, today)
         return hits
 
@@ -289,7 +344,8 @@ class KamCommScheduler(models.AbstractModel):
     def _kam_birthday_hits(self, company, accounts, today):
         """Rule 5: birthdays and personal dates of the accounts' people, N days ahead, for the KAM.
 
-        The dates come from the DMU area (``res.partner._kam_greeting_dates``).
+        The dates come from the personal profiles of the people in the
+        accounts' DMU of this company (``res.partner._kam_greeting_dates``).
         """
         Partner = self.env["res.partner"]
         if not hasattr(Partner, "_kam_greeting_dates"):
@@ -298,7 +354,9 @@ class KamCommScheduler(models.AbstractModel):
         activity_type = self.env.ref("kam_management.kam_activity_type_greeting")
         people = Partner.browse()
         hits = []
-        for item in Partner._kam_greeting_dates(today, today + datetime.timedelta(days=lead), accounts):
+        for item in Partner._kam_greeting_dates(
+            today, today + datetime.timedelta(days=lead), accounts, company=company,
+        ):
             account = accounts.browse(item["account_id"])
             person = people.browse(item["partner_id"])
             if item["kind"] == "birthday":
@@ -324,8 +382,10 @@ class KamCommScheduler(models.AbstractModel):
                 "due_date": item["date"],
                 "state": "open",
                 "activity_type_id": activity_type.id,
-                "res_model": "res.partner",
-                "res_id": account.id,
+                # On the DMU member: an account's activities are read by everyone
+                # who reads the account, the member's by the profile's readers only.
+                "res_model": "kam.dmu.member",
+                "res_id": item["member_id"],
             })
         return hits
 
@@ -421,11 +481,31 @@ class KamCommScheduler(models.AbstractModel):
                 ("partner_ids.commercial_partner_id.kam_status", "=", "key"),
             ]
         )
+        logs = self.env["kam.contact.log"]
         if not events:
-            return self.env["kam.contact.log"]
+            return logs
         try:
             with self.env.cr.savepoint():
                 return events._kam_log_contacts(to_review=True)
         except psycopg2.errors.UniqueViolation:
             self.env.invalidate_all()
-            return self.env["kam.contact.log"]
+            return logs
+        except Exception:
+            self.env.invalidate_all()
+            _logger.warning(
+                "Communication plan: logging %s past meetings failed; logging them one by one",
+                len(events),
+            )
+        for event in events:
+            try:
+                with self.env.cr.savepoint():
+                    logs |= event._kam_log_contacts(to_review=True)
+            except psycopg2.errors.UniqueViolation:
+                self.env.invalidate_all()
+            except Exception:
+                self.env.invalidate_all()
+                _logger.exception(
+                    "Communication plan: calendar.event(%s) could not be logged and was skipped",
+                    event.id,
+                )
+        return logs

@@ -20,7 +20,8 @@ class KamCompetitorPresence(models.Model):
 
     _name = "kam.competitor.presence"
     _description = "Competitor at a Key Account"
-    _inherit = ["kam.dossier.item.mixin"]
+    # bounds: NaN cannot even be rounded to the share's digits (a crash, not a message)
+    _inherit = ["kam.dossier.item.mixin", "kam.bounds.mixin"]
     _order = "date desc, id desc"
     _rec_names_search = ["competitor_id.name", "partner_id.name"]
     _check_company_auto = True

@@ -34,8 +34,11 @@ class KamContactLog(models.Model):
 
     _name = "kam.contact.log"
     _description = "Key Account Contact"
+    _inherit = ["kam.account.owned.mixin", "kam.derived.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # The cool-down follows the outcome, the date and the company's settings.
+    _kam_derived_fields = ("cooldown_until",)
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -44,7 +47,9 @@ class KamContactLog(models.Model):
         index=True,
         ondelete="cascade",
         check_company=True,
-        domain="[('is_company', '=', True)]",
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        help="The client itself (the company, or a private person who is the client), "
+        "not one of its contacts: they go in People.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -158,6 +163,20 @@ class KamContactLog(models.Model):
                     self.env._("A contact cannot be logged in the future (%(date)s).", date=log.date)
                 )
 
+    @api.constrains("partner_id")
+    def _check_partner_is_account(self):
+        """A contact is logged on the account (the commercial entity): the record
+        rules and the account's figures read it there."""
+        for log in self:
+            account = log.partner_id.commercial_partner_id
+            if log.partner_id != account:
+                raise ValidationError(self.env._(
+                    "%(person)s is a contact of %(account)s: log the contact on %(account)s "
+                    "and add %(person)s to its people.",
+                    person=log.partner_id.name,
+                    account=account.display_name,
+                ))
+
     @api.constrains("plan_line_id", "partner_id")
     def _check_plan_line(self):
         for log in self:
@@ -185,14 +204,11 @@ class KamContactLog(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._kam_normalise_account(vals)
         logs = super().create(vals_list)
         logs._kam_apply_effects()
         return logs
 
     def write(self, vals):
-        self._kam_normalise_account(vals)
         negative_before = self.filtered(lambda log: log.outcome == "negative")
         res = super().write(vals)
         if "plan_line_id" in vals:
@@ -205,11 +221,11 @@ class KamContactLog(models.Model):
     # Helpers
     # ------------------------------------------------------------------
 
-    def _kam_normalise_account(self, vals):
-        """A contact belongs to the commercial entity, whatever person was picked."""
-        if vals.get("partner_id"):
-            partner = self.env["res.partner"].browse(vals["partner_id"])
-            vals["partner_id"] = partner.commercial_partner_id.id
+    def _kam_derived_source(self):
+        return self.env._(
+            "the cool-down follows the outcome and date of the contact and the company's "
+            "cool-down settings"
+        )
 
     def _kam_apply_effects(self):
         logs = self.sudo()

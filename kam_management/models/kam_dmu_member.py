@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 ATTITUDES = [
     ("supporter", "Supporter"),
@@ -41,6 +42,20 @@ CONTACT_OUTCOMES = [
 ]
 
 
+# Personal fields shown on a member: {member field: field of kam.person.profile}.
+PROFILE_FIELDS = {
+    "kam_birthday": "birthday",
+    "kam_hobbies": "hobbies",
+    "kam_family": "family",
+    "kam_values": "values",
+    "kam_gift_preferences": "gift_preferences",
+    "kam_personal_date_ids": "personal_date_ids",
+}
+
+# Read as the user, cached per user, written through ``write`` (see below).
+PROFILE_FIELD_ATTRS = {"readonly": False, "compute_sudo": False, "depends_context": ("uid",)}
+
+
 class KamDmuMember(models.Model):
     """A person of a key account's decision-making unit (SPEC §2, digest §4).
 
@@ -50,7 +65,9 @@ class KamDmuMember(models.Model):
 
     _name = "kam.dmu.member"
     _description = "DMU Member"
-    _inherit = ["mail.thread", "kam.dossier.item.mixin"]
+    # Activities: the greeting reminders of a person land here, where only the
+    # account's team and managers read them (an account's activities are public).
+    _inherit = ["mail.thread", "mail.activity.mixin", "kam.dossier.item.mixin", "kam.bounds.mixin"]
     _order = "partner_id, influence desc, id"
     _rec_name = "contact_id"
     _rec_names_search = ["contact_id.name", "contact_id.email", "partner_id.name"]
@@ -140,26 +157,26 @@ class KamDmuMember(models.Model):
     last_contact_outcome = fields.Selection(CONTACT_OUTCOMES, tracking=True)
     notes = fields.Html()
 
-    # Personal data of the person, readable by the KAM groups only.
+    # The person's personal profile, read and written with the user's rights
+    # (compute_sudo=False, cached per user): whoever reads this member may
+    # read the profile, by the record rules of kam.person.profile. Values
+    # written here go to the profile (``_kam_write_profiles``), created on
+    # first use.
+    kam_profile_id = fields.Many2one(
+        "kam.person.profile", string="Personal Profile", compute="_compute_kam_profile_id",
+        search="_search_kam_profile_id", compute_sudo=False,
+    )
     kam_birthday = fields.Date(
-        related="contact_id.kam_birthday", readonly=False, groups="kam_management.group_kam_user"
+        related="kam_profile_id.birthday", string="Birthday", **PROFILE_FIELD_ATTRS,
     )
-    kam_hobbies = fields.Text(
-        related="contact_id.kam_hobbies", readonly=False, groups="kam_management.group_kam_user"
-    )
-    kam_family = fields.Text(
-        related="contact_id.kam_family", readonly=False, groups="kam_management.group_kam_user"
-    )
-    kam_values = fields.Text(
-        related="contact_id.kam_values", readonly=False, groups="kam_management.group_kam_user"
-    )
+    kam_hobbies = fields.Text(related="kam_profile_id.hobbies", string="Hobbies", **PROFILE_FIELD_ATTRS)
+    kam_family = fields.Text(related="kam_profile_id.family", string="Family", **PROFILE_FIELD_ATTRS)
+    kam_values = fields.Text(related="kam_profile_id.values", string="Values", **PROFILE_FIELD_ATTRS)
     kam_gift_preferences = fields.Text(
-        related="contact_id.kam_gift_preferences", readonly=False,
-        groups="kam_management.group_kam_user",
+        related="kam_profile_id.gift_preferences", string="Gift Preferences", **PROFILE_FIELD_ATTRS,
     )
     kam_personal_date_ids = fields.One2many(
-        related="contact_id.kam_personal_date_ids", readonly=False,
-        groups="kam_management.group_kam_user",
+        related="kam_profile_id.personal_date_ids", string="Personal Dates", **PROFILE_FIELD_ATTRS,
     )
 
     _sql_constraints = [
@@ -175,6 +192,29 @@ class KamDmuMember(models.Model):
     def _compute_display_name(self):
         for member in self:
             member.display_name = member.contact_id.name or self.env._("New DMU Member")
+
+    @api.depends("contact_id")
+    @api.depends_context("uid")
+    def _compute_kam_profile_id(self):
+        profiles = self.env["kam.person.profile"].search([("partner_id", "in", self.contact_id.ids)])
+        profile_of = {profile.partner_id.id: profile.id for profile in profiles}
+        for member in self:
+            member.kam_profile_id = profile_of.get(member.contact_id.id, False)
+
+    def _search_kam_profile_id(self, operator, value):
+        """Members whose person has a profile the user reads (record rules apply)."""
+        Profile = self.env["kam.person.profile"]
+        if operator in ("=", "!=") and not value:
+            readable = Profile._search([])
+            people = readable.subselect(SQL.identifier(readable.table, "partner_id"))
+            return [("contact_id", "not in" if operator == "=" else "in", people)]
+        if operator not in ("in", "="):
+            raise UserError(self.env._(
+                "DMU members can only be searched by their personal profile with 'is set', "
+                "'is not set' or 'is in': search the personal profiles instead."
+            ))
+        profiles = Profile._search([("id", operator, value)])
+        return [("contact_id", "in", profiles.subselect(SQL.identifier(profiles.table, "partner_id")))]
 
     @api.depends("role_ids.code")
     def _compute_is_decision_maker(self):
@@ -217,6 +257,7 @@ class KamDmuMember(models.Model):
                     "The involvement of %(person)s must be between 1 and 5.",
                     person=member.contact_id.name,
                 ))
+        self._kam_check_bounds(["influence", "involvement"])
 
     @api.constrains("partner_id", "influences_member_ids", "influenced_by_member_ids")
     def _check_influence_links(self):
@@ -235,6 +276,24 @@ class KamDmuMember(models.Model):
                         other=other.contact_id.name,
                     ))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
+        profile_vals_list = [self._kam_pop_profile_values(vals) for vals in vals_list]
+        members = super().create(vals_list)
+        for member, profile_vals in zip(members, profile_vals_list, strict=True):
+            if profile_vals:
+                member._kam_write_profiles(profile_vals)
+        return members
+
+    def write(self, vals):
+        vals = dict(vals)
+        profile_vals = self._kam_pop_profile_values(vals)
+        result = super().write(vals) if vals or not profile_vals else True
+        if profile_vals:
+            self._kam_write_profiles(profile_vals)
+        return result
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         if self.contact_id and self.contact_id.commercial_partner_id != self.partner_id:
@@ -243,6 +302,30 @@ class KamDmuMember(models.Model):
     def action_open_relationship_map(self):
         self.ensure_one()
         return self.partner_id._kam_relationship_map_action()
+
+    def action_kam_open_profile(self):
+        """Open the personal profile of the member's person, created on first use."""
+        self.ensure_one()
+        return self.contact_id.action_kam_open_person_profile()
+
+    @api.model
+    def _kam_pop_profile_values(self, vals):
+        """Take the personal fields out of ``vals``: {profile field: value}."""
+        return {
+            profile_field: vals.pop(member_field)
+            for member_field, profile_field in PROFILE_FIELDS.items()
+            if member_field in vals
+        }
+
+    def _kam_write_profiles(self, profile_vals):
+        """Write personal values on the profiles of these members' people, as the user.
+
+        The profile is created on first use; the record rules of
+        kam.person.profile decide, as for any other write.
+        """
+        profiles = self.env["kam.person.profile"]._kam_for_partners(self.contact_id)
+        profiles.write(profile_vals)
+        self.invalidate_recordset(["kam_profile_id", *PROFILE_FIELDS])
 
     @api.model
     def get_relationship_map_data(self, partner_id):

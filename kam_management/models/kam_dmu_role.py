@@ -12,6 +12,7 @@ class KamDmuRole(models.Model):
 
     _name = "kam.dmu.role"
     _description = "DMU Role"
+    _inherit = ["kam.shared.config.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

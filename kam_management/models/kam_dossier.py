@@ -78,6 +78,8 @@ class KamDossierItemMixin(models.AbstractModel):
 
     _name = "kam.dossier.item.mixin"
     _description = "Dossier Item"
+    _inherit = ["kam.account.owned.mixin"]
+    _kam_owner_fields = frozenset({"partner_id", "company_id", "dossier_id"})
     # Fields whose change is bookkeeping rather than dossier upkeep.
     _kam_dossier_passive_fields = frozenset()
 
@@ -175,10 +177,15 @@ class KamDossier(models.Model):
 
     _name = "kam.dossier"
     _description = "Key-Account Dossier"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "kam.account.owned.mixin",
+        "kam.derived.fields.mixin", "kam.bounds.mixin",
+    ]
     _order = "last_update desc, id desc"
     _rec_names_search = ["partner_id.name"]
     _check_company_auto = True
+    # The stale flag follows the last update: a KAM must not reset it by hand.
+    _kam_derived_fields = ("completeness", "last_update")
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -434,6 +441,7 @@ class KamDossier(models.Model):
                     "The employees and the annual revenue of %(account)s cannot be negative.",
                     account=dossier.partner_id.display_name,
                 ))
+        self._kam_check_bounds(["employee_count", "annual_revenue"])
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -442,9 +450,10 @@ class KamDossier(models.Model):
         return dossiers
 
     def write(self, vals):
-        if "last_update" not in vals and set(vals) & self._kam_content_fields():
-            vals = dict(vals, last_update=fields.Datetime.now())
         result = super().write(vals)
+        # The superuser may give the date itself (data files, imports as admin).
+        if set(vals) & self._kam_content_fields() and not (self.env.su and "last_update" in vals):
+            self._kam_touch()
         if {"partner_id", "company_id"} & set(vals):
             self._kam_link_items()
         return result
@@ -482,16 +491,26 @@ class KamDossier(models.Model):
         return action
 
     def action_mark_reviewed(self):
-        """The KAM checked the dossier and it is still right: it is fresh again."""
-        self.write({"last_update": fields.Datetime.now()})
+        """The KAM checked the dossier and it is still right: it is fresh again.
+
+        Whoever may edit the dossier may say so; the date is the code's.
+        """
+        self.check_access("write")
+        self._kam_touch()
         for dossier in self:
             dossier.message_post(body=self.env._("Dossier reviewed: still up to date."))
         return True
 
     def _kam_touch(self):
-        """Mark dossiers as updated now (an item of theirs changed)."""
+        """Mark dossiers as updated now (their content or an item of theirs changed)."""
         if self:
             self.sudo().write({"last_update": fields.Datetime.now()})
+
+    def _kam_derived_source(self):
+        return self.env._(
+            "the completeness follows the checklist, and the last update is the date the "
+            "dossier, its DMU or its competitors changed or the dossier was marked as reviewed"
+        )
 
     @api.model
     def _kam_content_fields(self):

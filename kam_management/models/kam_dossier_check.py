@@ -15,6 +15,7 @@ class KamDossierCheck(models.Model):
 
     _name = "kam.dossier.check"
     _description = "Dossier Checklist Item"
+    _inherit = ["kam.shared.config.mixin", "kam.bounds.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
@@ -64,6 +65,7 @@ class KamDossierCheck(models.Model):
                     "Checklist item %(item)s must ask for at least one DMU member.",
                     item=check.name,
                 ))
+        self._kam_check_bounds(["min_count"])
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,19 +6,20 @@ from ..rules.dmu import next_occurrence
 class KamPersonalDate(models.Model):
     """A personal holiday of a person of a key account (name day, anniversary…).
 
-    Personal data (digest §3.3): readable by the KAM groups only. The
-    communication plan greets people on these dates, as on birthdays.
+    Personal data (digest §3.3): part of the person's profile, whose record
+    rules it follows. The communication plan greets people on these dates,
+    as on birthdays.
     """
 
     _name = "kam.personal.date"
     _description = "Personal Date"
     _order = "partner_id, date, id"
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Person", required=True, index=True, ondelete="cascade"
+    profile_id = fields.Many2one(
+        "kam.person.profile", string="Personal Profile", required=True, index=True,
+        ondelete="cascade",
     )
-    # The person's company, as for res.partner.bank: the data follows the person.
-    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="profile_id.partner_id", string="Person", store=True, index=True)
     name = fields.Char(string="Occasion", required=True)
     date = fields.Date(required=True)
     yearly = fields.Boolean(default=True, help="The date comes back every year.")

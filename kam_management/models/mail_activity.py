@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 # Documents whose done activities are contacts with the (commercial) partner.
-KAM_CONTACT_MODELS = ("res.partner", "crm.lead", "sale.order")
+KAM_CONTACT_MODELS = ("res.partner", "crm.lead", "sale.order", "kam.dmu.member")
 CATEGORY_CHANNELS = {"phonecall": "phone", "meeting": "in_person"}
 
 
@@ -121,7 +121,10 @@ class MailActivity(models.Model):
             occurrence = activity.kam_occurrence_id.sudo()
             line = occurrence.line_id
             record = self.env[activity.res_model].sudo().browse(activity.res_id)
-            person = record if activity.res_model == "res.partner" else record.partner_id
+            if activity.res_model == "kam.dmu.member":
+                person = record.contact_id
+            else:
+                person = record if activity.res_model == "res.partner" else record.partner_id
             contacts = line.contact_ids | (person if person and person != account else person.browse())
             channel = (
                 line.channel

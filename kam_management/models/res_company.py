@@ -3,11 +3,28 @@ from odoo.exceptions import ValidationError
 
 from ..rules.thresholds import threshold_errors
 
+# The settings each cron reads. A company whose stored values are out of
+# bounds (rows written before the bounds existed, or in SQL) is skipped by
+# that cron with a logged error, instead of failing the run for every company.
+KAM_CRON_SETTINGS = {
+    "identification": (
+        "kam_window_months", "kam_key_share", "kam_critical_share", "kam_mono_share",
+        "kam_absolute_threshold", "kam_working_orders", "kam_regular_orders",
+        "kam_portfolio_band_low", "kam_portfolio_band_high", "kam_portfolio_mono_share",
+        "kam_max_accounts_per_kam",
+    ),
+    "risk": (
+        "kam_risk_orders", "kam_risk_interval_factor", "kam_risk_category_months",
+        "kam_risk_negative_days", "kam_positive_gap_days",
+    ),
+}
+
 
 class ResCompany(models.Model):
     """Key-account rules are per company: each company has its own totals."""
 
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "kam.bounds.mixin"]
 
     # Identification (SPEC §1, digest §1.2, §1.3, §2.1, §1.6.1)
     kam_share_basis = fields.Selection(
@@ -104,12 +121,19 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     "\n".join(messages.get(code, code) for code in codes)
                 )
+        self._kam_check_bounds([
+            "kam_key_share", "kam_critical_share", "kam_mono_share",
+            "kam_portfolio_band_low", "kam_portfolio_band_high", "kam_portfolio_mono_share",
+            "kam_window_months", "kam_max_accounts_per_kam", "kam_working_orders",
+            "kam_regular_orders", "kam_vip_review_days",
+        ])
 
     @api.constrains("kam_absolute_threshold")
     def _check_kam_absolute_threshold(self):
         for company in self:
             if company.kam_absolute_threshold < 0:
                 raise ValidationError(self.env._("The absolute threshold cannot be negative."))
+        self._kam_check_bounds(["kam_absolute_threshold"])
 
     @api.constrains(
         "kam_dossier_stale_days", "kam_positive_gap_days", "kam_cooldown_days",
@@ -129,6 +153,10 @@ class ResCompany(models.Model):
                 )
             if company.kam_greeting_days < 0:
                 raise ValidationError(self.env._("The greeting reminder lead time cannot be negative."))
+        self._kam_check_bounds([
+            "kam_dossier_stale_days", "kam_positive_gap_days", "kam_cooldown_days",
+            "kam_tender_months", "kam_greeting_days",
+        ])
 
     @api.constrains(
         "kam_risk_orders", "kam_risk_interval_factor", "kam_risk_category_months",
@@ -146,6 +174,10 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The negative contacts window must be at least 1 day.")
                 )
+        self._kam_check_bounds([
+            "kam_risk_orders", "kam_risk_interval_factor", "kam_risk_category_months",
+            "kam_risk_negative_days",
+        ])
 
     # DMU (SPEC §2)
     @api.model
@@ -161,6 +193,10 @@ class ResCompany(models.Model):
         """At install, give the default required roles to the existing companies."""
         companies = self.search([("kam_required_dmu_role_ids", "=", False)])
         companies.write({"kam_required_dmu_role_ids": [(6, 0, self._kam_default_required_dmu_roles().ids)]})
+
+    def _kam_settings_errors(self, cron):
+        """Settings read by ``cron`` (a key of ``KAM_CRON_SETTINGS``) that are out of bounds."""
+        return self._kam_bounds_errors(KAM_CRON_SETTINGS[cron])
 
     def _kam_rule_values(self):
         self.ensure_one()

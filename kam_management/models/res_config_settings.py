@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -63,6 +63,18 @@ class ResConfigSettings(models.TransientModel):
     kam_risk_negative_days = fields.Integer(
         related="company_id.kam_risk_negative_days", readonly=False
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The bounds of the company's fields, checked before the form converts
+        # them: NaN or text in an integer field would fail without a message.
+        for vals in vals_list:
+            self.env["res.company"]._kam_check_storable(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["res.company"]._kam_check_storable(vals)
+        return super().write(vals)
 
     # Identification (issue 3): "Recompute now"
     def action_kam_recompute_metrics(self):

@@ -1,3 +1,5 @@
+import logging
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -7,12 +9,26 @@ from ..rules.dmu import next_occurrence
 from ..rules.shares import AUTO_LIFECYCLE_BLOCKS, kam_overloaded, portfolio_state
 from .kam_partner_metric import DEPENDENCY_LEVELS
 
+_logger = logging.getLogger(__name__)
+
 KAM_USER_GROUP = "kam_management.group_kam_user"
 KAM_MANAGER_GROUP = "kam_management.group_kam_manager"
 # The key-account identity: the record rules give an account's KAM data to its
-# KAM and team, so only the head of KAM changes them (the account's KAM may
-# staff its team). See ``_kam_check_identity_write``.
-KAM_IDENTITY_FIELDS = ("kam_status", "kam_status_reason", "kam_key_since", "kam_user_id")
+# KAM and team, so only the head of KAM changes it (the account's KAM may
+# staff its team). Contacts carry a synced copy; a partner that becomes its own
+# commercial entity starts blank. See ``_kam_check_identity_write``.
+KAM_IDENTITY_FIELDS = (
+    "kam_status", "kam_status_reason", "kam_key_since", "kam_user_id", "kam_team_user_ids",
+    "kam_level", "kam_level_team_id", "kam_level_department", "kam_type_ids",
+    "kam_is_vip", "kam_vip_review_date",
+)
+# The identity of a partner nobody made a key account (see ``_kam_identity``).
+KAM_BLANK_IDENTITY = {
+    "kam_status": "none", "kam_status_reason": False, "kam_key_since": False,
+    "kam_user_id": False, "kam_team_user_ids": frozenset(), "kam_level": "company",
+    "kam_level_team_id": False, "kam_level_department": False, "kam_type_ids": frozenset(),
+    "kam_is_vip": False, "kam_vip_review_date": False,
+}
 
 KAM_STATUS = [
     ("none", "Not Key"),
@@ -73,21 +89,27 @@ class ResPartner(models.Model):
         ],
         string="Key For",
         default="company",
+        copy=False,
         help="The level at which the client is key: the whole company, one sales "
         "team, or one department.",
     )
-    kam_level_team_id = fields.Many2one("crm.team", string="Key for Sales Team")
-    kam_level_department = fields.Char(string="Key for Department")
+    kam_level_team_id = fields.Many2one("crm.team", string="Key for Sales Team", copy=False)
+    kam_level_department = fields.Char(string="Key for Department", copy=False)
     kam_type_ids = fields.Many2many(
         "kam.account.type",
         "res_partner_kam_account_type_rel",
         "partner_id",
         "type_id",
         string="Key-Account Types",
+        copy=False,
     )
     kam_is_vip = fields.Boolean(string="VIP", tracking=True, copy=False)
     kam_vip_review_date = fields.Date(
         string="VIP Review Date", tracking=True, copy=False, index="btree_not_null"
+    )
+    kam_identity_editable = fields.Boolean(
+        compute="_compute_kam_identity_editable",
+        help="Technical: the current user may change the key-account identity (KAM Manager).",
     )
     kam_lifecycle_block = fields.Selection(
         LIFECYCLE_BLOCKS, string="Client-Base Block", copy=False
@@ -253,31 +275,84 @@ class ResPartner(models.Model):
 
     @api.model
     def _kam_cron_recompute(self):
-        self._kam_recompute_metrics()
+        self._kam_recompute_metrics(isolate=True)
 
     @api.model
-    def _kam_recompute_metrics(self, companies=None, partners=None):
+    def _kam_recompute_metrics(self, companies=None, partners=None, isolate=False):
         """Refresh the metrics, candidates, client-base blocks and alerts.
 
         One SQL statement per company for the metrics, then a handful of
         set-based queries: the cost does not depend on a loop over partners.
         ``partners`` (commercial partners) limits what is written; shares
         are always measured on the whole company.
+
+        ``isolate`` (the cron): each company runs in a savepoint; a company
+        whose settings are out of bounds or whose statement fails is logged
+        and skipped (its alerts too) and the others are computed. The later
+        steps run in savepoints as well, the alerts company by company when
+        they fail together.
         """
         companies = companies or self.env["res.company"].sudo().search([])
         partner_ids = None if partners is None else partners.commercial_partner_id.ids
         today = fields.Date.context_today(self)
         Metric = self.env["kam.partner.metric"].sudo()
-        changed = set(partner_ids or ())
-        for company in companies:
-            changed.update(Metric._refresh_company(company, partner_ids, today))
         Partner = self.sudo()
-        Partner._kam_update_candidates(partner_ids, today)
-        # Blocks follow the rows that changed (orders, or the company's order
-        # counts) and, on request, the selected partners.
-        Partner._kam_update_lifecycle(list(changed))
-        Partner._kam_raise_alerts(companies, partner_ids, today)
+        changed = set(partner_ids or ())
+        computed = companies.browse()
+        for company in companies:
+            if isolate:
+                broken = company._kam_settings_errors("identification")
+                if broken:
+                    _logger.error(
+                        "Key-account recompute: res.company(%s) %s skipped, settings out of bounds: %s",
+                        company.id, company.name, ", ".join(broken),
+                    )
+                    continue
+                done, rows = Partner._kam_isolated(
+                    f"metrics of res.company({company.id}) {company.name}",
+                    Metric._refresh_company, company, partner_ids, today,
+                )
+                if not done:
+                    continue
+            else:
+                rows = Metric._refresh_company(company, partner_ids, today)
+            changed.update(rows)
+            computed |= company
+        if not isolate:
+            Partner._kam_update_candidates(partner_ids, today)
+            # Blocks follow the rows that changed (orders, or the company's
+            # order counts) and, on request, the selected partners.
+            Partner._kam_update_lifecycle(list(changed))
+            Partner._kam_raise_alerts(computed, partner_ids, today)
+            return True
+        Partner._kam_isolated("candidate update", Partner._kam_update_candidates, partner_ids, today)
+        Partner._kam_isolated("client-base blocks", Partner._kam_update_lifecycle, list(changed))
+        single = len(computed) <= 1
+        done, _alerts = Partner._kam_isolated(
+            "alerts", Partner._kam_raise_alerts, computed, partner_ids, today, log=single,
+        )
+        if not done and not single:
+            for company in computed:
+                Partner._kam_isolated(
+                    f"alerts of res.company({company.id}) {company.name}",
+                    Partner._kam_raise_alerts, company, partner_ids, today,
+                )
         return True
+
+    @api.model
+    def _kam_isolated(self, what, function, *args, log=True):
+        """``function(*args)`` in a savepoint: (True, its result), or (False, None) once
+        the failure, named by ``what``, is logged and rolled back."""
+        try:
+            with self.env.cr.savepoint():
+                return True, function(*args)
+        except Exception:
+            self.env.invalidate_all()
+            if log:
+                _logger.exception("Key-account recompute: %s failed and was skipped", what)
+            else:
+                _logger.warning("Key-account recompute: %s failed; retrying company by company", what)
+            return False, None
 
     # ------------------------------------------------------------------
     # Identification: private helpers
@@ -545,11 +620,33 @@ class ResPartner(models.Model):
         }
         activity_type = self.env.ref("kam_management.mail_act_kam_alert")
         model_id = self.env["ir.model"]._get_id("res.partner")
-        return Activity.create([
+        vals_list = [
             dict(values, res_model_id=model_id, activity_type_id=activity_type.id,
                  date_deadline=today, automated=True)
             for key, values in alerts.items() if key not in already
-        ])
+        ]
+        try:
+            with self.env.cr.savepoint():
+                return Activity.create(vals_list)
+        except Exception:
+            if len(vals_list) == 1:
+                raise
+            self.env.invalidate_all()
+            _logger.warning("Key-account alerts: creating %s alerts failed; one by one", len(vals_list))
+        # One bad record (an assignee or a partner that cannot be written)
+        # costs only its own alert.
+        activities = Activity
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    activities |= Activity.create(vals)
+            except Exception:
+                self.env.invalidate_all()
+                _logger.exception(
+                    "Key-account alerts: the %s alert on res.partner(%s) failed and was skipped",
+                    vals["kam_alert_kind"], vals["res_id"],
+                )
+        return activities
 
     # ------------------------------------------------------------------
     # Analytics (SPEC §4): risk signals, ending review, account plans
@@ -640,23 +737,17 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------------
-    # Personal data (DMU): SPEC §2, digest §3.3. People of key accounts;
-    # readable and writable by the KAM groups only.
+    # Personal data (DMU): SPEC §2, digest §3.3. The birthday, hobbies,
+    # family, values, gift preferences and personal dates of a person live
+    # on kam.person.profile, whose record rules give them to the team of an
+    # account where the person is in the DMU and to that company's KAM
+    # managers, through the person's DMU memberships below.
     # ------------------------------------------------------------------
 
-    kam_birthday = fields.Date(
-        string="Birthday", copy=False, groups="kam_management.group_kam_user"
-    )
-    kam_hobbies = fields.Text(string="Hobbies", copy=False, groups="kam_management.group_kam_user")
-    kam_family = fields.Text(string="Family", copy=False, groups="kam_management.group_kam_user")
-    kam_values = fields.Text(string="Values", copy=False, groups="kam_management.group_kam_user")
-    kam_gift_preferences = fields.Text(
-        string="Gift Preferences", copy=False, groups="kam_management.group_kam_user",
-        help="What would please this person: ask them rather than send a generic gift.",
-    )
-    kam_personal_date_ids = fields.One2many(
-        "kam.personal.date", "partner_id", string="Personal Dates", copy=False,
-        groups="kam_management.group_kam_user",
+    kam_dmu_membership_ids = fields.One2many(
+        "kam.dmu.member", "contact_id", string="DMU Memberships", copy=False,
+        context={"active_test": False}, groups="kam_management.group_kam_user",
+        help="The DMUs this person is in (archived memberships included).",
     )
     # DMU and dossier of the key account (the commercial entity)
     kam_dmu_member_ids = fields.One2many(
@@ -719,49 +810,66 @@ class ResPartner(models.Model):
             "context": {"active_id": self.id, "active_model": "res.partner"},
         }
 
+    def action_kam_open_person_profile(self):
+        """Open the personal profile of this person, created on first use.
+
+        Only for a person in a DMU the user works on (``kam.person.profile``
+        refuses the others with a clear error).
+        """
+        self.ensure_one()
+        profile = self.env["kam.person.profile"]._kam_for_partners(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Personal Profile"),
+            "res_model": "kam.person.profile",
+            "res_id": profile.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
     @api.model
-    def _kam_greeting_dates(self, date_from, date_to, accounts=None):
-        """Birthdays and personal dates of people of key accounts in a window.
+    def _kam_greeting_dates(self, date_from, date_to, accounts=None, company=None):
+        """Birthdays and personal dates of the DMU people of key accounts in a window.
 
         For the greeting reminders of the communication plan: a list of dicts
-        ``{"partner_id", "account_id", "date", "occasion", "kind"}`` (kind is
-        ``birthday`` or ``personal``) whose next occurrence from ``date_from``
-        falls on or before ``date_to``. ``accounts`` limits the search to the
-        people of these commercial partners (default: every key account).
-        Reads as superuser: the caller decides who is reminded.
+        ``{"partner_id", "account_id", "member_id", "date", "occasion", "kind"}``
+        (kind is ``birthday`` or ``personal``) whose next occurrence from
+        ``date_from`` falls on or before ``date_to``, one per active DMU
+        membership (the reminder belongs on it: its readers are the readers
+        of the profile). ``accounts`` limits the search to these accounts
+        (default: every key account), ``company`` to the DMUs of one of our
+        companies. Reads as superuser, in three queries: the caller reminds
+        the account's KAM, to whom the profile belongs.
         """
-        account_domain = (
-            [("commercial_partner_id", "in", accounts.ids)] if accounts is not None
-            else [("commercial_partner_id.kam_status", "=", "key")]
+        member_domain = (
+            [("partner_id", "in", accounts.ids)] if accounts is not None
+            else [("partner_id.kam_status", "=", "key")]
         )
-        people = self.sudo().search(
-            expression.AND([account_domain, [("kam_birthday", "!=", False)]])
+        if company is not None:
+            member_domain = expression.AND([member_domain, [("company_id", "=", company.id)]])
+        members = self.env["kam.dmu.member"].sudo().search(member_domain)
+        profiles = self.env["kam.person.profile"].sudo().search(
+            [("partner_id", "in", members.contact_id.ids)]
         )
+        profile_of = {profile.partner_id.id: profile for profile in profiles}
         dates = []
-        for person in people:
-            day = next_occurrence(person.kam_birthday, date_from, yearly=True)
+        for member in members:
+            profile = profile_of.get(member.contact_id.id)
+            if not profile:
+                continue
+            common = {
+                "partner_id": member.contact_id.id,
+                "account_id": member.partner_id.id,
+                "member_id": member.id,
+            }
+            day = next_occurrence(profile.birthday, date_from, yearly=True)
             if day and day <= date_to:
-                dates.append({
-                    "partner_id": person.id,
-                    "account_id": person.commercial_partner_id.id,
-                    "date": day,
-                    "occasion": self.env._("Birthday"),
-                    "kind": "birthday",
-                })
-        personal = self.env["kam.personal.date"].sudo().search(
-            [("partner_id." + name, op, value) for name, op, value in account_domain]
-        )
-        for record in personal:
-            day = next_occurrence(record.date, date_from, yearly=record.yearly)
-            if day and day <= date_to:
-                dates.append({
-                    "partner_id": record.partner_id.id,
-                    "account_id": record.partner_id.commercial_partner_id.id,
-                    "date": day,
-                    "occasion": record.name,
-                    "kind": "personal",
-                })
-        return sorted(dates, key=lambda item: (item["date"], item["partner_id"]))
+                dates.append(dict(common, date=day, occasion=self.env._("Birthday"), kind="birthday"))
+            for record in profile.personal_date_ids:
+                day = next_occurrence(record.date, date_from, yearly=record.yearly)
+                if day and day <= date_to:
+                    dates.append(dict(common, date=day, occasion=record.name, kind="personal"))
+        return sorted(dates, key=lambda item: (item["date"], item["partner_id"], item["member_id"]))
 
     # ------------------------------------------------------------------
     # Communication (SPEC §3): contact log, plan, compliance, cool-down
@@ -806,11 +914,21 @@ class ResPartner(models.Model):
     kam_plan_line_count = fields.Integer(compute="_compute_kam_communication", groups=KAM_USER_GROUP)
     kam_plan_overdue_count = fields.Integer(compute="_compute_kam_communication", groups=KAM_USER_GROUP)
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_kam_communication(self):
+        """Figures of the current company, for the accounts the user may see.
+
+        Counted as superuser (a KAM counts every contact of their account, not
+        only those they took part in), so the accounts are first narrowed to
+        those whose KAM data the user may see: their own (KAM or team), all
+        for a KAM Manager. Other accounts get empty figures: cool-downs and
+        last contacts tell how another KAM's relationship goes.
+        """
         today = fields.Date.context_today(self)
         company = self.env.company
-        accounts = self._origin.commercial_partner_id
+        accounts = self.env["kam.account.owned.mixin"]._kam_owned_accounts(
+            self._origin.commercial_partner_id
+        )
         compliance = self.env["kam.comm.occurrence"].sudo()._kam_compliance(accounts, today, company)
         Log = self.env["kam.contact.log"].sudo()
         log_domain = [("partner_id", "in", accounts.ids), ("company_id", "=", company.id)]
@@ -866,8 +984,7 @@ class ResPartner(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Trust (SPEC §5): who changes the key-account identity, VIP reviews,
-    # impossible personal dates
+    # Trust (SPEC §5): who changes the key-account identity, VIP reviews
     # ------------------------------------------------------------------
 
     @api.constrains("kam_is_vip", "kam_vip_review_date")
@@ -887,91 +1004,253 @@ class ResPartner(models.Model):
                     partner=partner.display_name,
                 ))
 
-    @api.constrains("kam_birthday")
-    def _check_kam_birthday(self):
-        today = fields.Date.context_today(self)
+    @api.depends_context("uid")
+    def _compute_kam_identity_editable(self):
+        self.kam_identity_editable = self._kam_may_manage_identity()
+
+    @api.constrains("kam_user_id", "kam_team_user_ids")
+    def _check_kam_internal_users(self):
+        """The KAM and the account team read the account's KAM data: internal users only."""
         for partner in self:
-            if partner.kam_birthday and partner.kam_birthday > today:
+            outsiders = (partner.kam_user_id | partner.kam_team_user_ids).sudo().filtered("share")
+            if outsiders:
                 raise ValidationError(self.env._(
-                    "The birthday of %(person)s cannot be in the future (%(date)s).",
-                    person=partner.display_name,
-                    date=fields.Date.to_string(partner.kam_birthday),
+                    "%(users)s cannot be the KAM or in the account team of %(partner)s: only "
+                    "internal users manage key accounts, not portal users.",
+                    users=", ".join(outsiders.mapped("name")),
+                    partner=partner.display_name,
                 ))
 
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        if not self._kam_may_manage_identity():
-            # Contacts take the identity of their account (synced by Odoo).
-            accounts = partners.filtered(lambda partner: (
-                partner.commercial_partner_id == partner
-                and (partner.kam_status != "none" or partner.kam_user_id
-                     or partner.kam_team_user_ids or partner.kam_key_since)
-            ))
-            if accounts:
-                raise AccessError(self._kam_identity_error(accounts))
+        if not self.env.su:
+            partners._kam_check_commercial_partner()
+            if not self._kam_may_manage_identity():
+                # A new partner had no identity: what it carries now is the copy
+                # synced from its account, or a decision only a KAM Manager takes
+                # (values, defaults of the context, copy, import).
+                partners._kam_check_identity_write({
+                    partner.id: (
+                        False, partner.commercial_partner_id.id, partner.parent_id.id,
+                        KAM_BLANK_IDENTITY,
+                    )
+                    for partner in partners.sudo()
+                })
         return partners
 
     def write(self, vals):
-        if not self._kam_may_manage_identity():
-            self._kam_check_identity_write(vals)
-        return super().write(vals)
+        """Compare the identities before and after the whole write, Odoo's
+        commercial-field sync included (it runs as superuser), rather than
+        reading ``vals``: a parent or is-company change moves identities too."""
+        if not self:
+            return super().write(vals)
+        trusted = self._kam_may_manage_identity()
+        reshaping = not vals.keys().isdisjoint(("parent_id", "is_company"))
+        scope = self if trusted else self._kam_identity_scope()
+        before = scope._kam_identity_state() if reshaping or not trusted else {}
+        result = super().write(vals)
+        if reshaping:
+            self._kam_blank_new_accounts(before, vals)
+        if not self.env.su:
+            self._kam_check_commercial_partner()
+        if not trusted:
+            scope._kam_check_identity_write(before)
+        return result
 
     @api.model
     def _kam_may_manage_identity(self):
+        """The superuser and the KAM Managers; never a context key (RPC sets it)."""
         return self.env.su or self.env.user.has_group(KAM_MANAGER_GROUP)
 
-    def _kam_check_identity_write(self, vals):
-        """Refuse a change of the key-account identity of an account by a user
-        who is not a KAM Manager; the account's KAM may change its team.
+    def _kam_identity_scope(self):
+        """These partners and their descendants, whose commercial entity follows theirs."""
+        return self.sudo().with_context(active_test=False).search([("id", "child_of", self.ids)])
 
-        Only real changes of commercial entities count: contacts receive the
-        values of their account when they are created or moved.
-        """
-        fnames = [fname for fname in (*KAM_IDENTITY_FIELDS, "kam_team_user_ids") if fname in vals]
-        if not fnames:
-            return
-        accounts = self.filtered(lambda partner: partner.commercial_partner_id == partner)
-        for fname in fnames:
-            changed = accounts.filtered(
-                lambda partner, fname=fname: partner._kam_value_changes(fname, vals[fname])
-            )
-            if fname == "kam_team_user_ids" and self.env.user.has_group(KAM_USER_GROUP):
-                changed = changed.filtered(lambda partner: partner.kam_user_id != self.env.user)
-            if changed:
-                raise AccessError(self._kam_identity_error(changed, team=fname == "kam_team_user_ids"))
-
-    def _kam_value_changes(self, fname, value):
+    def _kam_identity(self):
+        """The key-account identity of this partner as comparable values."""
         self.ensure_one()
-        field = self._fields[fname]
-        if field.type != "many2many":
-            return field.convert_to_record(field.convert_to_cache(value, self), self) != self[fname]
-        ids = set(self[fname].ids)
-        for command in value or ():
-            if isinstance(command, int):
-                ids.add(command)
-            elif command[0] == Command.LINK:
-                ids.add(command[1])
-            elif command[0] in (Command.UNLINK, Command.DELETE):
-                ids.discard(command[1])
-            elif command[0] == Command.CLEAR:
-                ids.clear()
-            elif command[0] == Command.SET:
-                ids = set(command[2])
-            else:
-                return True
-        return ids != set(self[fname].ids)
+        identity = {}
+        for fname in KAM_IDENTITY_FIELDS:
+            value = self[fname]
+            if self._fields[fname].type == "many2many":
+                value = frozenset(value.ids)
+            elif self._fields[fname].type == "many2one":
+                value = value.id
+            identity[fname] = value or KAM_BLANK_IDENTITY[fname]
+        return identity
 
-    def _kam_identity_error(self, accounts, team=False):
-        names = ", ".join(accounts[:5].mapped("display_name"))
+    @api.model
+    def _kam_identity_is_blank(self, identity):
+        """Nobody made it a key account: no status beyond candidate (the
+        recompute's), no KAM, no team, not VIP."""
+        return (
+            identity["kam_status"] in ("none", "candidate")
+            and not identity["kam_user_id"]
+            and not identity["kam_team_user_ids"]
+            and not identity["kam_is_vip"]
+        )
+
+    def _kam_identity_state(self):
+        """{id: (own commercial entity, commercial entity id, parent id, identity)},
+        read as superuser."""
+        return {
+            partner.id: (
+                partner.commercial_partner_id == partner,
+                partner.commercial_partner_id.id,
+                partner.parent_id.id,
+                partner._kam_identity(),
+            )
+            for partner in self.sudo().with_context(active_test=False)
+        }
+
+    def _kam_blank_new_accounts(self, before, vals):
+        """A partner that became its own commercial entity (detached, or made a
+        company) starts with a blank identity, whoever did it: what it carried
+        was the copy synced from its former account, not a decision. Values
+        given in the same write are kept (and checked for non-managers)."""
+        blank = {fname: value for fname, value in KAM_BLANK_IDENTITY.items() if fname not in vals}
+        if not blank:
+            return
+        new_accounts = self.sudo().with_context(active_test=False).filtered(lambda partner: (
+            not before[partner.id][0]
+            and partner.commercial_partner_id == partner
+            and any(partner._kam_identity()[fname] != value for fname, value in blank.items())
+        ))
+        if new_accounts:
+            new_accounts.write({
+                fname: [Command.clear()] if isinstance(value, frozenset) else value
+                for fname, value in blank.items()
+            })
+
+    def _kam_check_commercial_partner(self):
+        """The commercial entity is computed from the parent: written directly
+        (RPC, import) it would re-parent a contact under the record rules."""
+        for partner in self.sudo().with_context(active_test=False):
+            parent = partner.parent_id
+            expected = partner if partner.is_company or not parent else parent.commercial_partner_id
+            if partner.commercial_partner_id != expected:
+                raise AccessError(self.env._(
+                    "The commercial entity of %(partner)s follows its parent company and cannot "
+                    "be written: change its parent company instead.",
+                    partner=partner.name,
+                ))
+
+    def _kam_check_identity_write(self, before):
+        """Refuse what a user who is not a KAM Manager changed in key-account
+        identities, comparing ``before`` (``_kam_identity_state``; new partners:
+        blank) with the state now:
+
+        - a commercial entity keeps its identity (the account's KAM may staff its
+          team); one that just became a commercial entity stays blank;
+        - an account with an identity stays its own commercial entity, under the
+          same parent company;
+        - a contact's identity only follows its account's (the sync);
+        - a partner that KAM records point to (DMU, personal data, dossier...)
+          changes account only when neither account has an identity.
+        """
+        user = self.env.user
+        moved = self.browse()
+        for partner in self.sudo().with_context(active_test=False):
+            was_account, was_entity_id, was_parent_id, was_identity = before[partner.id]
+            identity = partner._kam_identity()
+            entity = partner.commercial_partner_id
+            keyed = was_account and not self._kam_identity_is_blank(was_identity)
+            if keyed and (entity != partner or partner.parent_id.id != was_parent_id):
+                raise AccessError(self._kam_identity_error(partner, demoted=True))
+            if entity == partner:
+                baseline = was_identity if was_account else KAM_BLANK_IDENTITY
+                changed = {
+                    fname for fname in KAM_IDENTITY_FIELDS if identity[fname] != baseline[fname]
+                }
+                if (
+                    changed == {"kam_team_user_ids"}
+                    and identity["kam_user_id"] == user.id
+                    and user.has_group(KAM_USER_GROUP)
+                ):
+                    changed = set()
+                if changed:
+                    raise AccessError(self._kam_identity_error(
+                        partner, team=changed == {"kam_team_user_ids"}
+                    ))
+            else:
+                account_identity = entity._kam_identity()
+                if any(
+                    identity[fname] != was_identity[fname]
+                    and identity[fname] != account_identity[fname]
+                    for fname in KAM_IDENTITY_FIELDS
+                ):
+                    raise AccessError(self.env._(
+                        "The key-account fields of %(contact)s follow its company %(account)s: "
+                        "only a KAM Manager changes them, on the company. Ask a KAM Manager.",
+                        contact=partner.name,
+                        account=entity.name,
+                    ))
+            if entity.id != was_entity_id:
+                moved |= partner
+        for partner in moved._kam_partners_with_records():
+            was_account, was_entity_id, _was_parent_id, was_identity = before[partner.id]
+            old_entity = self.browse(was_entity_id).sudo()
+            old_identity = was_identity if was_account else old_entity._kam_identity()
+            new_entity = partner.sudo().commercial_partner_id
+            if not (
+                self._kam_identity_is_blank(old_identity)
+                and self._kam_identity_is_blank(new_entity._kam_identity())
+            ):
+                raise AccessError(self.env._(
+                    "%(partner)s has key-account records (DMU, personal data, dossier, contact "
+                    "log...): only a KAM Manager can move it to another company or make it a "
+                    "company of its own. Ask a KAM Manager.",
+                    partner=partner.name,
+                ))
+
+    def _kam_partners_with_records(self, skip=()):
+        """The partners of ``self`` that KAM records point to (every stored link
+        to a partner of the kam.* models but ``skip``), read as superuser."""
+        found = self.browse()
+        for model_name, model_class in self.env.registry.items():
+            if (
+                not model_name.startswith("kam.")
+                or model_name in skip
+                or model_class._abstract
+                or model_class._transient
+                or not model_class._auto
+            ):
+                continue
+            Model = self.env[model_name].sudo().with_context(active_test=False)
+            for field in Model._fields.values():
+                remaining = self - found
+                if not remaining:
+                    return found
+                if (
+                    field.type in ("many2one", "many2many")
+                    and field.comodel_name == "res.partner"
+                    and field.store
+                ):
+                    groups = Model._read_group([(field.name, "in", remaining.ids)], [field.name])
+                    for (partner,) in groups:
+                        found |= partner
+        return found
+
+    def _kam_identity_error(self, accounts, team=False, demoted=False):
+        # Their own names: a refused re-parenting may have changed the display name.
+        names = ", ".join(accounts[:5].mapped("name"))
         if team:
             return self.env._(
                 "Only a KAM Manager or the account's KAM can change the account team of "
-                "%(accounts)s.",
+                "%(accounts)s. Ask a KAM Manager.",
+                accounts=names,
+            )
+        if demoted:
+            return self.env._(
+                "%(accounts)s is a key account (status, KAM, account team or VIP): only a KAM "
+                "Manager can change its parent company or make it a contact of another "
+                "company. Ask a KAM Manager.",
                 accounts=names,
             )
         return self.env._(
-            "Only a KAM Manager can change the key-account status or the KAM of %(accounts)s: "
-            "use Promote to Key Account / Demote to Former, or ask the head of KAM.",
+            "Only a KAM Manager can change the key-account identity (status, KAM, account "
+            "team, level, types, VIP) of %(accounts)s: use Promote to Key Account / Demote to "
+            "Former, or ask a KAM Manager.",
             accounts=names,
         )

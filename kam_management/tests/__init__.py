@@ -14,4 +14,10 @@ from . import test_dmu_rpc
 from . import test_dossier
 from . import test_access_matrix
 from . import test_hostile_input
+from . import test_trust_ownership
+from . import test_trust_personal_data
+from . import test_trust_identity
+from . import test_trust_derived
 from . import test_screenshots
+from . import test_trust_bounds
+from . import test_stock_flows

@@ -29,24 +29,29 @@ COLUMNS = (
 # model: (cells in the order of COLUMNS, note)
 MODELS = {
     "kam.account.type": (
-        ("R", "R", "R", "RWCU", "RWCU", ""),
-        "configuration shared by all companies",
+        ("R", "R", "R", "R", "R", ""),
+        "configuration shared by all companies: changed by a KAM Manager of every company",
     ),
     "kam.dmu.role": (
-        ("R", "R", "R", "RWCU", "RWCU", ""),
-        "configuration shared by all companies",
+        ("R", "R", "R", "R", "R", ""),
+        "configuration shared by all companies: changed by a KAM Manager of every company",
     ),
     "kam.dmu.member": (
         ("", "RWCU", "", "RWCU", "", ""),
         "one per person, account and company",
     ),
+    "kam.person.profile": (
+        ("", "RWCU", "", "RWCU", "", ""),
+        "personal data of a person in the account's DMU: the account's team and the "
+        "company's KAM managers only",
+    ),
     "kam.personal.date": (
         ("", "RWCU", "", "RWCU", "", ""),
-        "personal data of a person of the account",
+        "part of the personal profile, same rule",
     ),
     "kam.lead.dmu": (
         ("", "RWCU", "", "RWCU", "", ""),
-        "on a deal of KAM A; unassigned deals are shared",
+        "on a deal of KAM A; the deal's salesperson also reads it",
     ),
     "kam.dossier": (
         ("", "RWC", "", "RWCU", "", ""),
@@ -54,7 +59,7 @@ MODELS = {
     ),
     "kam.dossier.check": (
         ("", "R", "R", "RWCU", "", ""),
-        "checklist: configuration",
+        "checklist of company A; a shared item (no company) only by a KAM Manager of every company",
     ),
     "kam.competitor.presence": (
         ("", "RWCU", "", "RWCU", "", ""),
@@ -98,11 +103,11 @@ MODELS = {
     ),
     "kam.comm.plan.template": (
         ("", "R", "R", "RWCU", "", ""),
-        "configuration",
+        "of company A; a shared one (no company) only by a KAM Manager of every company",
     ),
     "kam.comm.plan.template.line": (
         ("", "R", "R", "RWCU", "", ""),
-        "configuration",
+        "of company A; a shared one (no company) only by a KAM Manager of every company",
     ),
     "kam.portfolio.report": (
         ("", "R", "", "R", "", ""),
@@ -145,30 +150,6 @@ FIELDS = {
         ("", "R", "r", "R", "", ""),
         "account; health mirror (computed)",
     ),
-    ("res.partner", "kam_birthday"): (
-        ("", "RW", "RW", "RW", "", ""),
-        "person; KAM groups (field groups follow the person, not the account)",
-    ),
-    ("res.partner", "kam_hobbies"): (
-        ("", "RW", "RW", "RW", "", ""),
-        "person; KAM groups",
-    ),
-    ("res.partner", "kam_family"): (
-        ("", "RW", "RW", "RW", "", ""),
-        "person; KAM groups",
-    ),
-    ("res.partner", "kam_values"): (
-        ("", "RW", "RW", "RW", "", ""),
-        "person; KAM groups",
-    ),
-    ("res.partner", "kam_gift_preferences"): (
-        ("", "RW", "RW", "RW", "", ""),
-        "person; KAM groups",
-    ),
-    ("res.partner", "kam_personal_date_ids"): (
-        ("", "RW", "r", "RW", "", ""),
-        "person; the dates follow the account's record rules",
-    ),
 }
 
 # Fields computed without an inverse: the matrix only claims their reading.
@@ -179,11 +160,9 @@ COMPUTED_FIELDS = frozenset({
     ("res.partner", "kam_risk_score"),
 })
 
-# Fields read on the person rather than on the account.
-PERSON_FIELDS = frozenset({
-    "kam_birthday", "kam_hobbies", "kam_family", "kam_values", "kam_gift_preferences",
-    "kam_personal_date_ids",
-})
+# Fields read on the person rather than on the account (the personal data
+# moved to kam.person.profile, whose cells are in MODELS).
+PERSON_FIELDS = frozenset()
 
 MARKER = "<!-- access-matrix -->"
 LEGEND = (

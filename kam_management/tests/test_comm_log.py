@@ -88,9 +88,15 @@ class TestCommContactLog(KamCommCase):
             self.Log.with_user(self.kam).create({
                 "partner_id": foreign.id, "date": D(2025, 3, 2), "user_ids": [(6, 0, other_kam.ids)],
             })
-        # a contact the KAM had with an account of a colleague stays visible to them
-        own_contact = self.Log.with_user(self.kam).create({"partner_id": foreign.id, "date": D(2025, 3, 2)})
-        self.assertEqual(own_contact.user_ids, self.kam)
+        # a KAM does not log contacts on a colleague's account, even one they took part in...
+        with self.assertRaises(AccessError):
+            self.Log.with_user(self.kam).create({"partner_id": foreign.id, "date": D(2025, 3, 2)})
+        self.assertEqual(self.Log.search_count([("partner_id", "=", foreign.id)]), 1)
+        # ...but a contact they took part in stays visible to them, read-only
+        joint = self.log(D(2025, 3, 2), partner=foreign, users=other_kam | self.kam)
+        self.assertEqual(self.Log.with_user(self.kam).search([("partner_id", "=", foreign.id)]), joint)
+        with self.assertRaises(AccessError):
+            joint.with_user(self.kam).write({"summary": "Rewritten"})
         self.account.invalidate_recordset()
         partner_as_salesman = self.account.with_user(self.salesman)
         with self.assertRaises(AccessError):

@@ -2,6 +2,7 @@ import datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import Form, tagged
 
 from .comm_common import D, KamCommCase
@@ -315,11 +316,11 @@ class TestCommGreetings(KamCommCase):
         Partner = self.env["res.partner"]
         if not hasattr(Partner, "_kam_greeting_dates") or "kam.personal.date" not in self.env:
             self.skipTest("the DMU area (birthdays, personal dates) is not installed")
-        self.person.kam_birthday = D(1980, 3, 12)
-        if "kam.dmu.member" in self.env:
-            self.env["kam.dmu.member"].create({"partner_id": self.account.id, "contact_id": self.person.id})
-        self.env["kam.personal.date"].create({
-            "partner_id": self.person.id, "name": "Name day", "date": D(1990, 3, 20), "yearly": True,
+        # The personal data of a person in the account's DMU.
+        self.env["kam.dmu.member"].create({
+            "partner_id": self.account.id, "contact_id": self.person.id,
+            "kam_birthday": D(1980, 3, 12),
+            "kam_personal_date_ids": [Command.create({"name": "Name day", "date": D(1990, 3, 20), "yearly": True})],
         })
         with freeze_time("2025-03-04 12:00:00"):
             self.run_batch(D(2025, 3, 4))

@@ -120,30 +120,42 @@ class TestDmuMember(KamDmuCommon):
 @tagged("post_install", "-at_install")
 class TestDmuAccess(KamDmuCommon):
     def test_salesman_cannot_read_personal_data(self):
-        self.ceo.write({"kam_birthday": "1975-05-17", "kam_hobbies": "Sailing"})
+        member = self._member(self.ceo, "decision_maker")
+        member.write({"kam_birthday": "1975-05-17", "kam_hobbies": "Sailing"})
         ceo = self.ceo.with_user(self.salesman)
         self.assertEqual(ceo.name, "Clara Ceo")
-        with self.assertRaises(AccessError):
-            ceo.read(["kam_birthday"])
-        with self.assertRaises(AccessError):
-            ceo.write({"kam_hobbies": "Golf"})
         self.assertNotIn("kam_birthday", ceo.read()[0])
-        self.assertNotIn("kam_hobbies", self.env["res.partner"].with_user(self.salesman).fields_get())
+        self.assertNotIn("kam_dmu_membership_ids", self.env["res.partner"].with_user(self.salesman).fields_get())
         arch = self.env["res.partner"].with_user(self.salesman).get_views([(False, "form")])
-        self.assertNotIn("kam_birthday", arch["views"]["form"]["arch"])
+        self.assertNotIn("action_kam_open_person_profile", arch["views"]["form"]["arch"])
+        for model in ("kam.person.profile", "kam.personal.date"):
+            with self.assertRaises(AccessError, msg=model):
+                self.env[model].with_user(self.salesman).search([])
         with self.assertRaises(AccessError):
-            self.env["kam.personal.date"].with_user(self.salesman).search([])
+            member.kam_profile_id.with_user(self.salesman).write({"hobbies": "Golf"})
+        self.assertEqual(member.kam_profile_id.hobbies, "Sailing")
 
     def test_kam_reads_and_writes_personal_data(self):
-        ceo = self.ceo.with_user(self.kam)
-        ceo.write({
+        """Through the DMU member, the KAM of the account edits the person's profile."""
+        member = self._member(self.ceo, "decision_maker").with_user(self.kam)
+        member.write({
             "kam_birthday": "1975-05-17", "kam_gift_preferences": "Books on sailing",
             "kam_personal_date_ids": [Command.create({"name": "Name day", "date": "2020-07-26"})],
         })
-        self.assertEqual(ceo.read(["kam_gift_preferences"])[0]["kam_gift_preferences"], "Books on sailing")
-        self.assertEqual(ceo.kam_personal_date_ids.name, "Name day")
-        arch = self.env["res.partner"].with_user(self.kam).get_views([(False, "form")])
+        self.assertEqual(member.read(["kam_gift_preferences"])[0]["kam_gift_preferences"], "Books on sailing")
+        self.assertEqual(member.kam_personal_date_ids.name, "Name day")
+        profile = member.kam_profile_id
+        self.assertEqual((profile.partner_id, str(profile.birthday)), (self.ceo, "1975-05-17"))
+        self.assertEqual(profile.personal_date_ids.partner_id, self.ceo)
+        action = self.ceo.with_user(self.kam).action_kam_open_person_profile()
+        self.assertEqual((action["res_model"], action["res_id"]), ("kam.person.profile", profile.id))
+        arch = self.env["kam.dmu.member"].with_user(self.kam).get_views([(False, "form")])
         self.assertIn("kam_birthday", arch["views"]["form"]["arch"])
+        # Another KAM: neither the member nor the profile.
+        with self.assertRaises(AccessError):
+            profile.with_user(self.other_kam).read(["birthday"])
+        with self.assertRaises(AccessError):
+            self.ceo.with_user(self.other_kam).action_kam_open_person_profile()
 
     def test_salesman_has_no_dmu_nor_dossier(self):
         self._member(self.ceo, "decision_maker")

@@ -16,11 +16,12 @@ class TestDmuRpc(HttpCase):
         cls.account = cls.env["res.partner"].create({
             "name": "Rpc Account", "is_company": True, "kam_status": "key",
         })
-        cls.person = cls.env["res.partner"].create({
-            "name": "Rita Rpc", "parent_id": cls.account.id, "kam_birthday": "1980-03-02",
-            "kam_values": "Punctuality",
+        cls.person = cls.env["res.partner"].create({"name": "Rita Rpc", "parent_id": cls.account.id})
+        cls.env["kam.dmu.member"].create({
+            "partner_id": cls.account.id, "contact_id": cls.person.id,
+            "kam_birthday": "1980-03-02", "kam_values": "Punctuality",
         })
-        cls.env["kam.dmu.member"].create({"partner_id": cls.account.id, "contact_id": cls.person.id})
+        cls.profile = cls.env["kam.person.profile"].search([("partner_id", "=", cls.person.id)])
         cls.salesman = cls.env["res.users"].with_context(no_reset_password=True).create({
             "name": "Rpc Salesman", "login": "rpc_salesman", "password": "rpc_salesman_pw_1",
             "groups_id": [Command.set([cls.env.ref("sales_team.group_sale_salesman").id])],
@@ -46,9 +47,12 @@ class TestDmuRpc(HttpCase):
         self.assertNotIn("kam_birthday", record)
         self.assertNotIn("kam_values", record)
         with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._call(login, password, "res.partner", "read", [self.person.id], fields=["kam_birthday"])
-        self.assertIn("kam_birthday", caught.exception.faultString)
-        with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault):
-            self._call(login, password, "kam.dmu.member", "search_read", [])
-        admin = self._call("admin", "admin", "res.partner", "read", [self.person.id], fields=["kam_birthday"])
-        self.assertEqual(admin[0]["kam_birthday"], "1980-03-02")
+            self._call(login, password, "res.partner", "read", [self.person.id], fields=["kam_dmu_membership_ids"])
+        self.assertIn("kam_dmu_membership_ids", caught.exception.faultString)
+        for model in ("kam.dmu.member", "kam.person.profile", "kam.personal.date"):
+            with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
+                self._call(login, password, model, "search_read", [])
+            self.assertIn("You are not allowed to access", caught.exception.faultString)
+        # The admin is a KAM Manager of the company of this DMU.
+        admin = self._call("admin", "admin", "kam.person.profile", "read", self.profile.ids, fields=["birthday", "values"])
+        self.assertEqual((admin[0]["birthday"], admin[0]["values"]), ("1980-03-02", "Punctuality"))

@@ -150,11 +150,14 @@ class TestDossier(KamDmuCommon):
             self.assertIn("reviewed", dossier.message_ids[0].body)
 
     def test_greeting_dates_for_the_communication_plan(self):
-        self.ceo.kam_birthday = "1970-02-10"
-        self.cfo.kam_birthday = "1980-08-01"
-        self.env["kam.personal.date"].create({
-            "partner_id": self.engineer.id, "name": "Name day", "date": "2000-02-20",
-        })
+        """Birthdays and personal dates of the people in the account's DMU."""
+        self._member(self.ceo, "decision_maker", kam_birthday="1970-02-10")
+        self._member(self.cfo, "economic_buyer", kam_birthday="1980-08-01")
+        self._member(self.engineer, "technical", kam_personal_date_ids=[
+            Command.create({"name": "Name day", "date": "2000-02-20"}),
+        ])
+        # Not in the DMU: the profile gives no greeting on behalf of this account.
+        self.env["kam.person.profile"].create({"partner_id": self.operator.id, "birthday": "1990-02-15"})
         dates = self.env["res.partner"]._kam_greeting_dates(
             datetime.date(2025, 2, 1), datetime.date(2025, 2, 28), accounts=self.account
         )

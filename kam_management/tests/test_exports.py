@@ -1,5 +1,7 @@
 import base64
 import io
+import shutil
+import subprocess
 import unittest
 
 import openpyxl
@@ -211,13 +213,26 @@ class TestKamExports(KamAnalyticsCase):
             )
 
     def test_pdf_dossier_pdf(self):
+        """The dossier renders as a real PDF (wkhtmltopdf) whose text reads back (pdftotext)."""
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
-            raise unittest.SkipTest("wkhtmltopdf is not installed: the QWeb HTML test covers the content")
-        pdf, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
-            "kam_management.action_report_kam_dossier", self.risky.ids,
-        )
+            raise unittest.SkipTest("wkhtmltopdf is not installed (Debian package wkhtmltopdf, "
+                                    "installed by make test)")
+        pdftotext = shutil.which("pdftotext")
+        if not pdftotext:
+            raise unittest.SkipTest("pdftotext is not installed (Debian package poppler-utils, "
+                                    "installed by make test)")
+        # Odoo renders HTML instead of a PDF under tests unless asked explicitly.
+        pdf, report_type = self.env["ir.actions.report"].with_user(self.kam).with_context(
+            force_report_rendering=True,
+        )._render_qweb_pdf("kam_management.action_report_kam_dossier", self.risky.ids)
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+        text = " ".join(subprocess.run(
+            [pdftotext, "-", "-"], input=pdf, capture_output=True, check=True, timeout=120,
+        ).stdout.decode().split())
+        for expected in ("Key Account Dossier", "Risky Retail Ltd", "Carla CFO", "Grow the margin",
+                         "Order amounts shrank over the last 3 orders", "Rival Furniture"):
+            self.assertIn(expected, text)
 
     # ------------------------------------------------------------------
     # Dashboard

@@ -118,8 +118,6 @@ class TestHostileInput(HostileMixin, TransactionCase):
             ("kam.contact.log",
              dict(self._vals("kam.contact.log"), date=today + datetime.timedelta(days=2)),
              "cannot be logged in the future"),
-            ("kam.account.health",
-             {"partner_id": self.account2.id, "decision": "terminate"}, "Set the date of the decision"),
         ]
         for model, vals, message in cases:
             with self.subTest(model=model):
@@ -152,11 +150,11 @@ class TestHostileInput(HostileMixin, TransactionCase):
 
     def test_personal_dates_and_vip(self):
         with self.assertRaises(ValidationError) as caught:
-            self.person.kam_birthday = datetime.date.today() + datetime.timedelta(days=1)
+            self.profile.birthday = datetime.date.today() + datetime.timedelta(days=1)
             self.env.flush_all()
         self.assertIn("cannot be in the future", str(caught.exception))
-        self.person.invalidate_recordset()
-        self.assertEqual(str(self.person.kam_birthday), "1979-04-12")
+        self.profile.invalidate_recordset()
+        self.assertEqual(str(self.profile.birthday), "1979-04-12")
         with self.assertRaises(ValidationError) as caught:
             self.account.write({"kam_is_vip": True})
             self.env.flush_all()
@@ -280,7 +278,8 @@ class TestHostileInput(HostileMixin, TransactionCase):
     def test_html_is_stored_as_text_and_shown_escaped(self):
         log = self.records["kam.contact.log"]
         log.summary = SCRIPT
-        self.person.write({"name": IMG, "kam_hobbies": SCRIPT, "function": IMG})
+        self.person.write({"name": IMG, "function": IMG})
+        self.profile.hobbies = SCRIPT
         dossier = self.records["kam.dossier"]
         dossier.goals_plans = f"<p>Grow</p>{SCRIPT}{IMG}"
         review = self.records["kam.account.plan.review"]
@@ -289,7 +288,7 @@ class TestHostileInput(HostileMixin, TransactionCase):
         self.env.invalidate_all()
         # Text fields keep exactly what was typed; HTML fields are sanitised.
         self.assertEqual(log.summary, SCRIPT)
-        self.assertEqual(self.person.kam_hobbies, SCRIPT)
+        self.assertEqual(self.profile.hobbies, SCRIPT)
         self.assertNotIn("<script", dossier.goals_plans)
         self.assertNotIn("onerror", dossier.goals_plans)
         self.assertIn("Grow", dossier.goals_plans)
@@ -443,8 +442,10 @@ class TestHostileInputRpc(HostileMixin, HttpCase):
              "Incompatible companies"),
             ("kam.contact.log", {"partner_id": self.account.id, "company_id": self.company_b.id},
              "Incompatible companies"),
-            ("kam.account.health", {"partner_id": self.account2.id, "decision": "terminate"},
-             "Set the date of the decision"),
+            # The date of a decision is the day it is recorded, not an input.
+            ("kam.account.health", {"partner_id": self.account2.id, "decision": "terminate",
+                                    "decision_date": "2025-01-31"},
+             "cannot be set by hand"),
         ):
             with self.subTest(model=model, vals=vals):
                 self._assert_refused(model, "create", (vals,), message)
@@ -457,7 +458,8 @@ class TestHostileInputRpc(HostileMixin, HttpCase):
                 self.env.cr.dbname, kam.id, "trust_kam_a_pw_1", "kam.account.health", "write",
                 [health.id], {"risk_score": 0, "risk_level": "low"},
             )
-        self.assertIn("risk signals are computed", caught.exception.faultString)
+        self.assertIn("cannot be set by hand", caught.exception.faultString)
+        self.assertIn("Risk Score", caught.exception.faultString)
         health.invalidate_recordset()
         self.assertEqual((health.risk_score, health.risk_level), (42, "medium"))
 

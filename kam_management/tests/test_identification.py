@@ -406,7 +406,10 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
             active_model="res.partner", active_ids=[self.c[name].id for name in "ABCDE"],
         ).create({"kam_user_id": self.anna.id, "reason": "Top of the Pareto"})
         wizard.action_confirm()
-        self.c["I"].write({"kam_is_vip": True, "kam_vip_review_date": "2024-01-01"})
+        # The VIP flag is part of the key-account identity: the head of KAM sets it.
+        self.c["I"].with_user(self.kam_manager).write(
+            {"kam_is_vip": True, "kam_vip_review_date": "2024-01-01"}
+        )
         self._recompute()
         activities = self._activities() - demo_alerts
         found = {(act.res_id, act.kam_alert_kind, act.kam_company_id): act.user_id

@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from .analytics_common import KamAnalyticsCase, d
@@ -219,14 +219,17 @@ class TestKamEndingReview(KamAnalyticsCase):
             self.health, self.env["kam.account.health"].search([("ending_warning", "=", True)]),
         )
 
-    def test_decision_requires_a_date_and_records_who(self):
-        with self.assertRaises(ValidationError), self.cr.savepoint():
-            self.health.write({"decision": "terminate"})
+    @freeze_time("2025-06-30")
+    def test_decision_records_who_and_when(self):
+        """Who decided and when are stamped from the user recording the decision, not typed."""
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.health.with_user(self.kam).write(
+                {"decision": "terminate", "decision_date": "2025-01-31"}
+            )
         self.assertFalse(self.health.decision)
-        self.health.with_user(self.kam).write(
-            {"decision": "change_conditions", "decision_date": "2025-06-30"}
-        )
+        self.health.with_user(self.kam).write({"decision": "change_conditions"})
         self.assertEqual(self.health.decision_user_id, self.kam)
+        self.assertEqual(self.health.decision_date, d("2025-06-30"))
         self._flush_tracking()
         tracked = self.health.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("decision", tracked)

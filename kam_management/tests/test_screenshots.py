@@ -17,7 +17,8 @@ from odoo.tests.common import ChromeBrowser
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-@tagged("post_install", "-at_install")
+# Not in `make test`: `make screenshots` runs them (tag kam_screenshots).
+@tagged("post_install", "-at_install", "kam_screenshots")
 class TestScreenshots(HttpCase):
     def _shoot(self, url, selector, name):
         """Open ``url`` as admin, wait for ``selector``, capture the page as ``name``."""

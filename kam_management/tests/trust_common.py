@@ -66,11 +66,21 @@ class TrustFixtures:
         })
         cls.person = Partner.create({
             "name": "Petra Person", "parent_id": cls.account.id, "company_id": cls.company_a.id,
-            "kam_birthday": "1979-04-12", "kam_hobbies": "Rowing", "kam_family": "Two daughters",
-            "kam_values": "Reliability", "kam_gift_preferences": "Tea",
         })
         cls.person2 = Partner.create({
             "name": "Quentin Quiet", "parent_id": cls.account.id, "company_id": cls.company_a.id,
+        })
+        # A person in the DMU of the second account, for a second personal profile.
+        cls.person3 = Partner.create({
+            "name": "Rosa Second", "parent_id": cls.account2.id, "company_id": cls.company_a.id,
+        })
+        env["kam.dmu.member"].create({
+            "partner_id": cls.account2.id, "contact_id": cls.person3.id, "company_id": cls.company_a.id,
+        })
+        # The personal data of Petra (in the DMU of the account, below).
+        cls.profile = env["kam.person.profile"].create({
+            "partner_id": cls.person.id, "birthday": "1979-04-12", "hobbies": "Rowing",
+            "family": "Two daughters", "values": "Reliability", "gift_preferences": "Tea",
         })
         cls.competitor = Partner.create({"name": "Trust Rival Corp", "is_company": True})
         cls.role = env.ref("kam_management.kam_dmu_role_decision_maker")
@@ -97,6 +107,7 @@ class TrustFixtures:
         ):
             cls.records[model] = env[model].create(cls._vals(model, existing=True))
         cls.records["kam.account.plan"] = cls.plan
+        cls.records["kam.person.profile"] = cls.profile
         cls.records["kam.comm.plan.line"] = cls.plan_line
         cls.records["kam.comm.plan.template"] = cls.template
         cls.records["kam.account.health"].sudo().write({"risk_score": 42, "risk_level": "medium"})
@@ -126,7 +137,8 @@ class TrustFixtures:
                 "partner_id": cls.account.id, "contact_id": person.id, "company_id": company,
                 "contact_hours": "9-17",
             },
-            "kam.personal.date": {"partner_id": person.id, "name": "Name day", "date": "1990-06-29"},
+            "kam.person.profile": {"partner_id": cls.person3.id, "hobbies": "Chess"},
+            "kam.personal.date": {"profile_id": cls.profile.id, "name": "Name day", "date": "1990-06-29"},
             "kam.lead.dmu": {"lead_id": cls.lead.id, "contact_id": person.id, "role_id": cls.role.id},
             "kam.dossier": {"partner_id": account.id, "company_id": company},
             "kam.dossier.check": {

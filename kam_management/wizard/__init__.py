@@ -6,3 +6,4 @@ from . import kam_contact_outcome_wizard
 from . import kam_plan_line_skip_wizard
 from . import kam_handover_wizard
 from . import kam_comm_plan_apply_wizard
+from . import base_partner_merge_automatic_wizard

@@ -1,11 +1,20 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# Written by the export only: the file is what it made of the data its user may read.
+GENERATED_FIELDS = ("file", "filename")
 
 
 class KamExportWizard(models.TransientModel):
-    """Choose accounts and a period, get the dossier or portfolio workbook."""
+    """Choose accounts and a period, get the dossier or portfolio workbook.
+
+    The wizard and its file belong to the user who made them (a record rule on
+    ``create_uid``, for every group): nobody else lists, downloads or replaces
+    the workbook. The file is kept in the wizard's own column
+    (``attachment=False``), so no attachment outlives it or escapes its rule.
+    """
 
     _name = "kam.export.wizard"
     _description = "Export Key Accounts to Excel"
@@ -43,6 +52,16 @@ class KamExportWizard(models.TransientModel):
             if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
                 raise ValidationError(self.env._("The period ends before it starts."))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._kam_check_generated_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._kam_check_generated_fields(vals)
+        return super().write(vals)
+
     @api.model
     def _action_open(self, export_type, partners=None):
         """The wizard action, prefilled from a selection of accounts."""
@@ -73,7 +92,9 @@ class KamExportWizard(models.TransientModel):
         else:
             content = Export._kam_build_portfolio_workbook(self._portfolio_domain())
             filename = self.env._("Portfolio %(date)s.xlsx", date=today)
-        self.write({
+        # The file is written by the export alone, on the user's own wizard.
+        self.check_access("write")
+        self.sudo().write({
             "file": base64.b64encode(content),
             "filename": filename.replace("/", "-"),
             "state": "done",
@@ -95,3 +116,11 @@ class KamExportWizard(models.TransientModel):
         if self.key_only:
             domain.append(("is_key", "=", True))
         return domain
+
+    def _kam_check_generated_fields(self, vals):
+        if self.env.su or not any(vals.get(fname) for fname in GENERATED_FIELDS):
+            return
+        raise AccessError(self.env._(
+            "The workbook of an export is made by the Export button only: it cannot be "
+            "uploaded or replaced."
+        ))
