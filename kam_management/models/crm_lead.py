@@ -152,9 +152,14 @@ class CrmLead(models.Model):
     )
 
     @api.depends("partner_id")
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_kam_compliance(self):
-        accounts = self.partner_id._origin.commercial_partner_id
+        """Counted as superuser, but only for the accounts whose KAM data the
+        user may see: the deal's salesperson does not learn how another KAM's
+        plan is kept."""
+        accounts = self.env["kam.account.owned.mixin"]._kam_owned_accounts(
+            self.partner_id._origin.commercial_partner_id
+        )
         compliance = self.env["kam.comm.occurrence"].sudo()._kam_compliance(accounts)
         for lead in self:
             planned, _on_time, rate = compliance.get(

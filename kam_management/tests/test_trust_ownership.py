@@ -499,6 +499,32 @@ class TestTrustOwnership(OwnershipFixtures, TransactionCase):
         own = self.account.with_user(self.kam_own).read(["kam_contact_log_count"])[0]
         self.assertEqual(own["kam_contact_log_count"], 1, "their own account still shows")
 
+    def test_deal_compliance_of_another_account_reads_empty(self):
+        """The salesperson of a deal at KAM B's account (here KAM A) does not
+        read how KAM B keeps the plan of that account."""
+        line = self.env["kam.comm.plan.line"].create({
+            "partner_id": self.other_account.id, "company_id": self.company_a.id,
+            "name": "Quarterly call", "user_id": self.kam_other.id,
+        })
+        self.env["kam.comm.occurrence"].create({
+            "dedup_key": f"trust-deal-compliance-{line.id}", "line_id": line.id,
+            "partner_id": self.other_account.id, "company_id": self.company_a.id,
+            "scheduled_date": TODAY - datetime.timedelta(days=5),
+            "due_date": TODAY - datetime.timedelta(days=5),
+        })
+        deal = self.env["crm.lead"].create({
+            "name": "Deal at B's account", "type": "opportunity",
+            "partner_id": self.other_account.id, "user_id": self.kam_own.id,
+            "company_id": self.company_a.id,
+        })
+        figures = ["kam_compliance_planned", "kam_compliance_rate"]
+        self.env.invalidate_all()
+        # The head of KAM reads every deal and every account's figures.
+        owner = deal.with_user(self.manager).read(figures)[0]
+        self.assertEqual(owner["kam_compliance_planned"], 1, "one contact was planned in the window")
+        intruder = deal.with_user(self.kam_own).read(figures)[0]
+        self.assertEqual([intruder[fname] for fname in figures], [0, 0.0])
+
     def test_risk_and_plan_count_of_another_account_read_empty(self):
         self.env["kam.account.health"].create({
             "partner_id": self.other_account.id, "company_id": self.company_a.id,
