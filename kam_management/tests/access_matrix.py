@@ -14,6 +14,17 @@ Cells, for a record of the model on a key account of company A whose KAM is
   be read but comes back empty, because the figures behind it go through the
   record rules; empty: reading the field raises an access error (field
   ``groups``, or the partner is not readable at all).
+
+Derived from SPEC §5 and the trust model, not from what the code happens to
+do: identity (status, KAM, team, key-since, level, VIP) is changed by a KAM
+manager only (the account's KAM staffs its team); derived figures
+(``DERIVED_FIELDS``: completeness, last update, progress, rating, review
+author, decision user, risk, cool-down, coverage, the KAM mirrors of a deal,
+the commercial entity of a person) are written by no user at all, only by
+the code that derives them; personal data lives on ``kam.person.profile``
+(the account's team and the company's KAM managers); a generated workbook
+(``kam.export.wizard``, transient) belongs to the user who generated it: the
+row is KAM A's workbook of account A, and ``C`` is generating one's own.
 """
 
 # (key, title): the users of the test, in the order of the table's columns.
@@ -91,11 +102,11 @@ MODELS = {
     ),
     "kam.contact.log": (
         ("", "RWCU", "", "RWCU", "", ""),
-        "also readable by the users who took part",
+        "also readable by the users who took part; created on one's own accounts only",
     ),
     "kam.comm.plan.line": (
         ("", "RWCU", "", "RWCU", "", ""),
-        "also readable by its responsible user",
+        "also readable by its responsible user; created on one's own accounts only",
     ),
     "kam.comm.occurrence": (
         ("", "R", "", "R", "", ""),
@@ -117,7 +128,15 @@ MODELS = {
         ("", "R", "R", "R", "", ""),
         "SQL view, one row per company",
     ),
+    "kam.export.wizard": (
+        ("", "RWC", "", "C", "", ""),
+        "KAM A's generated workbook: only its creator reads, downloads or re-generates it "
+        "(nobody deletes: transient, vacuumed); the head of KAM generates his own (C)",
+    ),
 }
+
+# Transient models of MODELS (not in the registry's list of stored kam.* models).
+TRANSIENT_MODELS = frozenset({"kam.export.wizard"})
 
 # (model, field): (cells in the order of COLUMNS, note). "account": the field is
 # read on the key account; "person": on a contact person of the key account.
@@ -133,6 +152,26 @@ FIELDS = {
     ("res.partner", "kam_team_user_ids"): (
         ("R", "RW", "R", "RW", "", ""),
         "account; the KAM staffs their own team",
+    ),
+    ("res.partner", "kam_key_since"): (
+        ("R", "R", "R", "RW", "", ""),
+        "account; identity",
+    ),
+    ("res.partner", "kam_level"): (
+        ("R", "R", "R", "RW", "", ""),
+        "account; identity",
+    ),
+    ("res.partner", "kam_is_vip"): (
+        ("R", "R", "R", "RW", "", ""),
+        "account; identity",
+    ),
+    ("res.partner", "kam_vip_review_date"): (
+        ("R", "R", "R", "RW", "", ""),
+        "account; identity (SPEC §0): postponing it hides the overdue-VIP alert",
+    ),
+    ("res.partner", "kam_type_ids"): (
+        ("R", "R", "R", "RW", "", ""),
+        "account; identity (SPEC §0)",
     ),
     ("res.partner", "kam_dependency_level"): (
         ("R", "R", "R", "R", "", ""),
@@ -150,6 +189,58 @@ FIELDS = {
         ("", "R", "r", "R", "", ""),
         "account; health mirror (computed)",
     ),
+    ("res.partner", "commercial_partner_id"): (
+        ("R", "R", "R", "R", "", ""),
+        "person; derived from the parent, never written (record rules read it)",
+    ),
+    ("kam.dossier", "completeness"): (
+        ("", "R", "", "R", "", ""),
+        "derived from the checklist",
+    ),
+    ("kam.dossier", "last_update"): (
+        ("", "R", "", "R", "", ""),
+        "derived: the latest change of the dossier (the stale flag reads it)",
+    ),
+    ("kam.account.plan", "progress"): (
+        ("", "R", "", "R", "", ""),
+        "derived from the objectives",
+    ),
+    ("kam.account.plan", "last_rating"): (
+        ("", "R", "", "R", "", ""),
+        "derived from the reviews",
+    ),
+    ("kam.account.plan.review", "author_id"): (
+        ("", "R", "", "R", "", ""),
+        "derived: whoever filed the review",
+    ),
+    ("kam.account.health", "risk_score"): (
+        ("", "R", "", "R", "", ""),
+        "derived: the refresh of the risk signals",
+    ),
+    ("kam.account.health", "decision_user_id"): (
+        ("", "R", "", "R", "", ""),
+        "derived: whoever took the decision",
+    ),
+    ("kam.contact.log", "cooldown_until"): (
+        ("", "R", "", "R", "", ""),
+        "derived: date of a negative contact + the company's cool-down",
+    ),
+    ("crm.lead", "kam_dmu_coverage"): (
+        ("", "R", "", "R", "", ""),
+        "deal of KAM A; derived from its DMU lines",
+    ),
+    ("crm.lead", "kam_partner_status"): (
+        ("", "R", "", "R", "", ""),
+        "deal of KAM A; mirror of the account's status",
+    ),
+    ("crm.lead", "kam_account_user_id"): (
+        ("", "R", "", "R", "", ""),
+        "deal of KAM A; mirror of the account's KAM",
+    ),
+    ("kam.export.wizard", "file"): (
+        ("", "R", "", "", "", ""),
+        "KAM A's workbook; generated by the export, replaced by nobody",
+    ),
 }
 
 # Fields computed without an inverse: the matrix only claims their reading.
@@ -160,15 +251,35 @@ COMPUTED_FIELDS = frozenset({
     ("res.partner", "kam_risk_score"),
 })
 
+# Derived figures: stored, written by the code that derives them and by no
+# user (no W in any column; the test tries the write as every user).
+DERIVED_FIELDS = frozenset({
+    ("res.partner", "commercial_partner_id"),
+    ("kam.dossier", "completeness"),
+    ("kam.dossier", "last_update"),
+    ("kam.account.plan", "progress"),
+    ("kam.account.plan", "last_rating"),
+    ("kam.account.plan.review", "author_id"),
+    ("kam.account.health", "risk_score"),
+    ("kam.account.health", "decision_user_id"),
+    ("kam.contact.log", "cooldown_until"),
+    ("crm.lead", "kam_dmu_coverage"),
+    ("crm.lead", "kam_partner_status"),
+    ("crm.lead", "kam_account_user_id"),
+    ("kam.export.wizard", "file"),
+})
+
 # Fields read on the person rather than on the account (the personal data
 # moved to kam.person.profile, whose cells are in MODELS).
-PERSON_FIELDS = frozenset()
+PERSON_FIELDS = frozenset({"commercial_partner_id"})
 
 MARKER = "<!-- access-matrix -->"
 LEGEND = (
     "R read, W write, C create, U delete; — access error. For fields: R reads the value, "
     "W writes it, (R) the field reads empty (its figures go through the record rules). "
-    "Records belong to a key account of company A whose KAM is *KAM A*."
+    "Records belong to a key account of company A whose KAM is *KAM A*. Derived figures "
+    "(no W anywhere) are written only by the code that derives them; a generated workbook "
+    "belongs to the user who generated it."
 )
 
 

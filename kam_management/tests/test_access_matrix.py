@@ -1,11 +1,21 @@
+import base64
+import datetime
 import xmlrpc.client
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .access_matrix import COLUMNS, COMPUTED_FIELDS, FIELDS, MODELS, PERSON_FIELDS
+from .access_matrix import (
+    COLUMNS,
+    COMPUTED_FIELDS,
+    DERIVED_FIELDS,
+    FIELDS,
+    MODELS,
+    PERSON_FIELDS,
+    TRANSIENT_MODELS,
+)
 from .trust_common import PASSWORDS, TrustFixtures
 
 # A harmless change per model, for the W cells.
@@ -32,11 +42,24 @@ WRITE_VALUES = {
     "kam.comm.plan.template.line": {"name": "Renamed line"},
     "kam.portfolio.report": {"share": 1.0},
     "kam.portfolio.summary": {"key_count": 1},
+    "kam.export.wizard": {"key_only": False},
 }
 # SQL views: nothing to create, the existing row stands for the deletion.
 VIEWS = {"kam.portfolio.report", "kam.portfolio.summary"}
 NEW_FIELD_VALUES = {
     "kam_status": "former",
+    "kam_key_since": "2001-01-01",
+    "kam_level": "department",
+    "kam_is_vip": False,
+    # Derived figures: what a KAM would like them to say.
+    "completeness": 100.0,
+    "last_update": "2000-01-01 00:00:00",
+    "progress": 100.0,
+    "last_rating": "5",
+    "risk_score": 0,
+    "cooldown_until": "2000-01-01",
+    "kam_dmu_coverage": 100.0,
+    "kam_partner_status": "none",
 }
 
 
@@ -45,16 +68,61 @@ class AccessMatrixMixin(TrustFixtures):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_trust()
+        cls._setup_matrix_values()
 
-    def _field_record(self, fname):
-        return self.person if fname in PERSON_FIELDS else self.account
+    @classmethod
+    def _setup_matrix_values(cls):
+        """Non-empty values for every field cell, and KAM A's generated workbook."""
+        today = datetime.date.today()
+        cls.account.write({
+            "kam_key_since": "2020-01-01", "kam_is_vip": True,
+            "kam_vip_review_date": today + datetime.timedelta(days=90),
+            "kam_type_ids": [Command.set(cls.env.ref("kam_management.kam_type_breadwinner").ids)],
+        })
+        cls.records["kam.dossier"].write({
+            "company_size": "large", "ownership": "family", "history": "<p>Since 1990</p>",
+        })
+        cls.records["kam.account.plan.objective"].write({"actual": 50.0})
+        cls.records["kam.account.health"].write({"decision": "continue", "decision_date": today})
+        cls.records["kam.contact.log"].write({"outcome": "negative"})
+        wizard = cls.env["kam.export.wizard"].with_user(cls.users["kam_own"]).create(
+            cls._export_vals()
+        )
+        wizard.action_export()
+        cls.records["kam.export.wizard"] = wizard.with_env(cls.env)
+
+    @classmethod
+    def _export_vals(cls):
+        return {"export_type": "dossier", "partner_ids": [Command.set(cls.account.ids)]}
+
+    def _field_record(self, model, fname):
+        if model == "res.partner":
+            return self.person if fname in PERSON_FIELDS else self.account
+        if model == "crm.lead":
+            return self.lead
+        return self.records[model]
 
     def _new_field_value(self, fname):
         special = {
             "kam_user_id": self.users["manager"].id,
             "kam_team_user_ids": [Command.link(self.users["kam_other"].id)],
+            "commercial_partner_id": self.account2.id,
+            "author_id": self.users["manager"].id,
+            "decision_user_id": self.users["manager"].id,
+            "kam_account_user_id": self.users["kam_other"].id,
+            "file": base64.b64encode(b"PK\x03\x04 not the generated workbook"),
+            "kam_vip_review_date": "2035-01-01",
+            "kam_type_ids": [Command.set(self.env.ref("kam_management.kam_type_prospective").ids)],
         }
         return special.get(fname, NEW_FIELD_VALUES.get(fname))
+
+    def _attempt_any(self, operation):
+        """Like ``_attempt``, a clear refusal being an access or a user error."""
+        try:
+            return self._attempt(operation)
+        except UserError:
+            self.env.invalidate_all()
+            return False
 
 
 @tagged("post_install", "-at_install")
@@ -66,7 +134,11 @@ class TestAccessMatrix(AccessMatrixMixin, TransactionCase):
             name for name, model in self.env.registry.items()
             if name.startswith("kam.") and not model._abstract and not model._transient
         }
-        self.assertEqual(set(MODELS), models, "access_matrix.MODELS must list every kam.* model")
+        self.assertEqual(
+            set(MODELS) - TRANSIENT_MODELS, models, "access_matrix.MODELS must list every kam.* model"
+        )
+        for model in TRANSIENT_MODELS:
+            self.assertTrue(self.env[model]._transient, model)
         for model in MODELS:
             self.assertEqual(len(self.records[model]), 1, f"no fixture record of {model}")
 
@@ -86,7 +158,7 @@ class TestAccessMatrix(AccessMatrixMixin, TransactionCase):
 
     def test_field_cells(self):
         for (model, fname), (cells, _note) in FIELDS.items():
-            record = self._field_record(fname)
+            record = self._field_record(model, fname)
             expected = record.with_company(self.company_a).read([fname])[0][fname]
             self.assertTrue(expected, f"the fixture leaves {model}.{fname} empty")
             for (column, title), cell in zip(COLUMNS, cells, strict=True):
@@ -99,6 +171,19 @@ class TestAccessMatrix(AccessMatrixMixin, TransactionCase):
                     )
                 if (model, fname) in COMPUTED_FIELDS:
                     self.assertNotIn("W", cell, f"{model}.{fname} is computed")
+                    continue
+                if (model, fname) in DERIVED_FIELDS:
+                    # Written by the code that derives it, by no user: a refusal
+                    # (access or user error) for everybody, the head of KAM included.
+                    self.assertNotIn("W", cell, f"{model}.{fname} is derived")
+                    with self.subTest(field=fname, user=column, operation="W"):
+                        value = self._new_field_value(fname)
+                        self.assertFalse(
+                            self._attempt_any(lambda r=record, u=user, v=value, f=fname: (
+                                r.with_user(u).write({f: v})
+                            )),
+                            f"{model}.{fname}, {title}: a derived figure must not be writable",
+                        )
                     continue
                 with self.subTest(field=fname, user=column, operation="W"):
                     value = self._new_field_value(fname)
@@ -125,6 +210,8 @@ class TestAccessMatrix(AccessMatrixMixin, TransactionCase):
 
     def _model_operation(self, model, record, user, operation):
         Model = self.env[model]
+        if model == "kam.export.wizard" and operation in "CU":
+            return self._export_operation(user, operation)
         if operation == "R":
             return self._attempt(lambda: self._read_as(record, user))
         if operation == "W":
@@ -135,6 +222,20 @@ class TestAccessMatrix(AccessMatrixMixin, TransactionCase):
 
         def unlink():
             victim = record if model in VIEWS else Model.create(self._vals(model))
+            victim.with_user(user).unlink()
+
+        return self._attempt(unlink)
+
+    def _export_operation(self, user, operation):
+        """C: generate one's own workbook of the account; U: delete KAM A's."""
+        Wizard = self.env["kam.export.wizard"]
+        if operation == "C":
+            return self._attempt(
+                lambda: Wizard.with_user(user).create(self._export_vals()).action_export()
+            )
+
+        def unlink():
+            victim = Wizard.with_user(self.users["kam_own"]).create(self._export_vals())
             victim.with_user(user).unlink()
 
         return self._attempt(unlink)
@@ -183,6 +284,9 @@ class TestAccessMatrixRpc(AccessMatrixMixin, HttpCase):
         ("kam.person.profile", "other_company", "R"),
         ("kam.person.profile", "kam_own", "W"),
         ("kam.person.profile", "kam_other", "W"),
+        ("kam.export.wizard", "kam_own", "R"),
+        ("kam.export.wizard", "kam_other", "R"),
+        ("kam.export.wizard", "manager", "R"),
         (("res.partner", "kam_share"), "salesman", "R"),
         (("res.partner", "kam_share"), "kam_own", "R"),
         (("res.partner", "kam_status"), "salesman", "R"),
@@ -228,7 +332,7 @@ class TestAccessMatrixRpc(AccessMatrixMixin, HttpCase):
         execute = self.xmlrpc_object.execute
         if isinstance(target, tuple):
             model, fname = target
-            record = self._field_record(fname)
+            record = self._field_record(model, fname)
             if operation == "R":
                 return lambda db, uid, pw: execute(db, uid, pw, model, "read", [record.id], [fname])
             value = self._rpc_value(self._new_field_value(fname))
