@@ -7,14 +7,18 @@ class KamAccountPlanBudget(models.Model):
 
     _name = "kam.account.plan.budget"
     _description = "Key Account Plan Budget Line"
-    _inherit = ["kam.account.owned.mixin", "kam.bounds.mixin"]
+    _inherit = ["kam.account.owned.mixin", "kam.derived.fields.mixin", "kam.bounds.mixin"]
     _kam_owner_fields = frozenset({"plan_id", "partner_id", "company_id"})
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one(
         "kam.account.plan", string="Plan", required=True, ondelete="cascade", index=True,
     )
-    partner_id = fields.Many2one(related="plan_id.partner_id", store=True, index=True)
+    # Deleted with the account as with the plan: two cascades, no "set null"
+    # racing the plan's deletion (PostgreSQL would refuse the whole delete).
+    partner_id = fields.Many2one(
+        related="plan_id.partner_id", store=True, index=True, ondelete="cascade"
+    )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     sequence = fields.Integer(default=10)

@@ -20,7 +20,11 @@ class KamAccountPlanObjective(models.Model):
     plan_id = fields.Many2one(
         "kam.account.plan", string="Plan", required=True, ondelete="cascade", index=True,
     )
-    partner_id = fields.Many2one(related="plan_id.partner_id", store=True, index=True)
+    # Deleted with the account as with the plan: two cascades, no "set null"
+    # racing the plan's deletion (PostgreSQL would refuse the whole delete).
+    partner_id = fields.Many2one(
+        related="plan_id.partner_id", store=True, index=True, ondelete="cascade"
+    )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Objective", required=True)

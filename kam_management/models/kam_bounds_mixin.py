@@ -2,22 +2,29 @@ import math
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_round
 
 from ..rules.bounds import INT4_MAX, as_number, bounds_of, format_bound, is_finite_in
 
 # A float or an amount is stored rounded: at the end of a range it may sit a
 # rounding error past it (see ``is_finite_in``).
 FLOAT_TOLERANCE = 1e-12
+# The finest rounding a currency can have (res.currency.rounding has six
+# decimals): an amount that rounds at this step rounds in any currency.
+FINEST_CURRENCY_ROUNDING = 1e-6
 
 
 class KamBoundsMixin(models.AbstractModel):
     """Numbers people type stay within the bounds of ``rules/bounds.py``.
 
     Checked twice. Before the ORM converts them: NaN, infinities, text that is
-    no number and integers PostgreSQL cannot hold would otherwise fail with a
-    conversion error instead of a clear message, or be stored and crash a cron
-    later. Then by each model's constraints (``_kam_check_bounds``), after the
-    model's own rules, whose messages say more than a range.
+    no number, integers PostgreSQL cannot hold and numbers too large to be
+    rounded to the field's digits or currency (1e308) would otherwise fail
+    with a conversion error instead of a clear message, or be stored and
+    crash a cron later; they are out of every range, and get the range's
+    message. Then by each model's constraints (``_kam_check_bounds``), after
+    the model's own rules, whose messages say more than a range (and name the
+    record): those judge the numbers the ORM can store.
     """
 
     _name = "kam.bounds.mixin"
@@ -25,8 +32,14 @@ class KamBoundsMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        context = self.env.context
         for vals in vals_list:
             self._kam_check_storable(vals)
+            # A default from the context is converted like a value, where none is given.
+            self._kam_check_storable({
+                name: context[f"default_{name}"] for name in bounds_of(self._name)
+                if name not in vals and f"default_{name}" in context
+            })
         return super().create(vals_list)
 
     def write(self, vals):
@@ -34,16 +47,34 @@ class KamBoundsMixin(models.AbstractModel):
         return super().write(vals)
 
     def _kam_check_storable(self, vals):
-        """Refuse the values of ``vals`` that are no finite number a column can hold."""
+        """Refuse the values of ``vals`` the ORM cannot convert, round and store."""
         table = bounds_of(self._name)
         for name, value in vals.items():
-            if name not in table:
-                continue
-            number = as_number(value)
-            if number is None or (isinstance(number, float) and not math.isfinite(number)):
+            if name in table and not self._kam_is_storable(name, as_number(value)):
                 raise self._kam_bounds_error(name, value)
-            if self._fields[name].type == "integer" and not -INT4_MAX - 1 <= number <= INT4_MAX:
-                raise self._kam_bounds_error(name, value)
+
+    def _kam_is_storable(self, name, number):
+        """``number`` is a finite number that field ``name`` can hold once rounded.
+
+        A float with digits and an amount are rounded by dividing them by the
+        rounding step: a number near the largest double overflows there.
+        """
+        if number is None or (isinstance(number, float) and not math.isfinite(number)):
+            return False
+        field = self._fields[name]
+        if field.type == "integer":
+            return -INT4_MAX - 1 <= number <= INT4_MAX
+        step = None
+        if field.type == "monetary":
+            step = FINEST_CURRENCY_ROUNDING
+        elif field.type == "float" and field.get_digits(self.env):
+            step = 10 ** -field.get_digits(self.env)[1]
+        if step:
+            try:
+                float_round(number, precision_rounding=step)
+            except (OverflowError, ValueError):
+                return False
+        return True
 
     def _kam_check_bounds(self, fnames=None):
         """Raise a ValidationError naming the first field of ``fnames`` out of its bounds."""

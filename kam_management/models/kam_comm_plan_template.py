@@ -11,7 +11,7 @@ class KamCommPlanTemplate(models.Model):
 
     _name = "kam.comm.plan.template"
     _description = "Communication Plan Template"
-    _inherit = ["kam.shared.config.mixin"]
+    _inherit = ["kam.shared.config.mixin", "kam.derived.fields.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -125,7 +125,7 @@ class KamCommCadenceMixin(models.AbstractModel):
 
 class KamCommPlanTemplateLine(models.Model):
     _name = "kam.comm.plan.template.line"
-    _inherit = ["kam.comm.cadence.mixin", "kam.shared.config.mixin"]
+    _inherit = ["kam.comm.cadence.mixin", "kam.shared.config.mixin", "kam.derived.fields.mixin"]
     _description = "Communication Plan Template Line"
     _order = "template_id, sequence, id"
 

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import AccessError
 
 
@@ -13,6 +13,13 @@ class KamDerivedFieldsMixin(models.AbstractModel):
     derives them writes them with ``sudo()``; a context flag would come from
     the caller, so none is trusted. Stored computed fields recomputed by the
     ORM do not go through ``write`` and keep working.
+
+    The other readonly computed fields without an inverse (``_kam_mirror_fields``:
+    the account's identity shown on its records, figures computed on display)
+    cannot be written either: the ORM would store the value of a stored one,
+    and silently drop that of the others, so a write that changes them is
+    refused with a clear error too. On create the ORM computes them whatever
+    is sent.
 
     A write that repeats the current value changes nothing and is let through
     without the field, so that forms sending unchanged values keep saving.
@@ -44,11 +51,28 @@ class KamDerivedFieldsMixin(models.AbstractModel):
         if not self.env.su:
             vals = self._kam_without_unchanged_derived(vals)
             self._kam_refuse_derived(vals.keys())
+            self._kam_refuse_mirrors(vals.keys())
         return super().write(vals)
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _kam_mirror_fields(self):
+        """Readonly computed fields without an inverse, besides ``_kam_derived_fields``.
+
+        On a model of Odoo extended here, only the fields this addon adds
+        (``kam_`` prefix): Odoo's own flows are not second-guessed.
+        """
+        own_model = self._name.startswith("kam.")
+        return tuple(
+            fname for fname, field in self._fields.items()
+            if field.compute and field.readonly and not field.inverse
+            and fname not in self._kam_derived_fields
+            and (own_model or fname.startswith("kam_"))
+        )
 
     def _kam_derived_source(self):
         """Where the guarded values come from, for the refusal message."""
@@ -66,14 +90,46 @@ class KamDerivedFieldsMixin(models.AbstractModel):
             origin=self._kam_derived_source(),
         ))
 
+    def _kam_refuse_mirrors(self, fnames):
+        names = [fname for fname in self._kam_mirror_fields() if fname in fnames]
+        if not names:
+            return
+        described = []
+        for fname in names:
+            field = self._fields[fname]
+            label = field._description_string(self.env)
+            if field.related:
+                described.append(self.env._(
+                    "“%(field)s” (the value of %(path)s)",
+                    field=label, path=self._kam_related_path(field),
+                ))
+            else:
+                described.append(self.env._("“%(field)s” (computed)", field=label))
+        raise AccessError(self.env._(
+            "%(fields)s cannot be written on %(model)s: change the value where it comes from.",
+            fields=", ".join(described),
+            model=self.env["ir.model"]._get(self._name).name,
+        ))
+
+    def _kam_related_path(self, field):
+        """“Key Account › Key-Account Status” for ``related="partner_id.kam_status"``."""
+        labels = []
+        Model = self
+        for name in field.related.split("."):
+            step = Model._fields[name]
+            labels.append(step._description_string(self.env))
+            if step.relational:
+                Model = self.env[step.comodel_name]
+        return " › ".join(labels)
+
     def _kam_without_unchanged_derived(self, vals):
-        """``vals`` without the guarded fields whose value every record already has.
+        """``vals`` without the guarded (and mirror) fields whose value every record already has.
 
         The current values are read as the caller, so the comparison tells
         nothing the caller could not read.
         """
         unchanged = set()
-        for fname in self._kam_derived_fields:
+        for fname in (*self._kam_derived_fields, *self._kam_mirror_fields()):
             if fname not in vals:
                 continue
             field = self._fields[fname]
@@ -83,7 +139,7 @@ class KamDerivedFieldsMixin(models.AbstractModel):
                     == record[fname]
                     for record in self
                 )
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 same = False  # not even a valid value: refused as a change
             if same:
                 unchanged.add(fname)

@@ -78,7 +78,7 @@ class KamDossierItemMixin(models.AbstractModel):
 
     _name = "kam.dossier.item.mixin"
     _description = "Dossier Item"
-    _inherit = ["kam.account.owned.mixin"]
+    _inherit = ["kam.account.owned.mixin", "kam.derived.fields.mixin"]
     _kam_owner_fields = frozenset({"partner_id", "company_id", "dossier_id"})
     # Fields whose change is bookkeeping rather than dossier upkeep.
     _kam_dossier_passive_fields = frozenset()

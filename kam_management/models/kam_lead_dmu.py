@@ -16,7 +16,7 @@ class KamLeadDmu(models.Model):
 
     _name = "kam.lead.dmu"
     _description = "Deal DMU Line"
-    _inherit = ["kam.account.owned.mixin"]
+    _inherit = ["kam.account.owned.mixin", "kam.derived.fields.mixin"]
     _kam_owner_fields = frozenset({"lead_id", "member_id", "contact_id"})
     _order = "lead_id, is_primary desc, sequence, id"
 

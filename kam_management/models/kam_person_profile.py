@@ -15,6 +15,7 @@ class KamPersonProfile(models.Model):
 
     _name = "kam.person.profile"
     _description = "Personal Profile"
+    _inherit = ["kam.derived.fields.mixin"]
     _order = "partner_id, id"
     _rec_name = "partner_id"
 

@@ -13,13 +13,17 @@ class KamPersonalDate(models.Model):
 
     _name = "kam.personal.date"
     _description = "Personal Date"
+    _inherit = ["kam.derived.fields.mixin"]
     _order = "partner_id, date, id"
 
     profile_id = fields.Many2one(
         "kam.person.profile", string="Personal Profile", required=True, index=True,
         ondelete="cascade",
     )
-    partner_id = fields.Many2one(related="profile_id.partner_id", string="Person", store=True, index=True)
+    # Deleted with the person as with the profile (see kam.account.plan.review).
+    partner_id = fields.Many2one(
+        related="profile_id.partner_id", string="Person", store=True, index=True, ondelete="cascade",
+    )
     name = fields.Char(string="Occasion", required=True)
     date = fields.Date(required=True)
     yearly = fields.Boolean(default=True, help="The date comes back every year.")

@@ -1,4 +1,5 @@
 import logging
+from collections import namedtuple
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -21,6 +22,12 @@ KAM_IDENTITY_FIELDS = (
     "kam_status", "kam_status_reason", "kam_key_since", "kam_user_id", "kam_team_user_ids",
     "kam_level", "kam_level_team_id", "kam_level_department", "kam_type_ids",
     "kam_is_vip", "kam_vip_review_date",
+)
+# What ``_kam_identity_state`` records of a partner before a change: whether it
+# is its own commercial entity, that entity, its parent, its identity, and the
+# company and active flag of a key account (part of what only a manager changes).
+KamIdentityState = namedtuple(
+    "KamIdentityState", "is_account entity_id parent_id identity company_id active"
 )
 # The identity of a partner nobody made a key account (see ``_kam_identity``).
 KAM_BLANK_IDENTITY = {
@@ -1026,17 +1033,21 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         if not self.env.su:
             partners._kam_check_commercial_partner()
-            if not self._kam_may_manage_identity():
-                # A new partner had no identity: what it carries now is the copy
-                # synced from its account, or a decision only a KAM Manager takes
-                # (values, defaults of the context, copy, import).
-                partners._kam_check_identity_write({
-                    partner.id: (
-                        False, partner.commercial_partner_id.id, partner.parent_id.id,
-                        KAM_BLANK_IDENTITY,
-                    )
-                    for partner in partners.sudo()
-                })
+            # A new partner had no identity: what it carries now is the copy
+            # synced from its account, or a decision only a KAM Manager takes
+            # (values, defaults of the context, copy, import), for the key
+            # accounts of their companies.
+            before = {
+                partner.id: KamIdentityState(
+                    False, partner.commercial_partner_id.id, partner.parent_id.id,
+                    KAM_BLANK_IDENTITY, partner.company_id.id, partner.active,
+                )
+                for partner in partners.sudo()
+            }
+            if self._kam_may_manage_identity():
+                partners._kam_check_manager_write(before)
+            else:
+                partners._kam_check_identity_write(before)
         return partners
 
     def write(self, vals):
@@ -1046,9 +1057,13 @@ class ResPartner(models.Model):
         if not self:
             return super().write(vals)
         trusted = self._kam_may_manage_identity()
+        # A KAM Manager changes the key accounts of their companies only.
+        governed = trusted and not self.env.su and not vals.keys().isdisjoint(
+            (*KAM_IDENTITY_FIELDS, "parent_id", "is_company", "company_id", "active")
+        )
         reshaping = not vals.keys().isdisjoint(("parent_id", "is_company"))
         scope = self if trusted else self._kam_identity_scope()
-        before = scope._kam_identity_state() if reshaping or not trusted else {}
+        before = scope._kam_identity_state() if reshaping or governed or not trusted else {}
         result = super().write(vals)
         if reshaping:
             self._kam_blank_new_accounts(before, vals)
@@ -1056,7 +1071,23 @@ class ResPartner(models.Model):
             self._kam_check_commercial_partner()
         if not trusted:
             scope._kam_check_identity_write(before)
+        elif governed:
+            self._kam_check_manager_write(before)
         return result
+
+    def unlink(self):
+        """Deleting a partner deletes, in SQL, the KAM records that point to it
+        (DMU, dossier, plans, contact log, personal data): see ``_kam_check_unlink``."""
+        if not self.env.su:
+            self._kam_check_unlink()
+        # Its contacts become partners of their own (the column is emptied in
+        # SQL): they start blank, not with the copy of the deleted identity.
+        orphans = self.sudo().with_context(active_test=False).search([
+            ("parent_id", "in", self.ids), ("id", "not in", self.ids),
+        ]).filtered(lambda partner: not self._kam_identity_is_blank(partner._kam_identity()))
+        if orphans:
+            orphans.write({"parent_id": False})
+        return super().unlink()
 
     @api.model
     def _kam_may_manage_identity(self):
@@ -1092,14 +1123,15 @@ class ResPartner(models.Model):
         )
 
     def _kam_identity_state(self):
-        """{id: (own commercial entity, commercial entity id, parent id, identity)},
-        read as superuser."""
+        """{id: ``KamIdentityState``}, read as superuser."""
         return {
-            partner.id: (
+            partner.id: KamIdentityState(
                 partner.commercial_partner_id == partner,
                 partner.commercial_partner_id.id,
                 partner.parent_id.id,
                 partner._kam_identity(),
+                partner.company_id.id,
+                partner.active,
             )
             for partner in self.sudo().with_context(active_test=False)
         }
@@ -1113,7 +1145,7 @@ class ResPartner(models.Model):
         if not blank:
             return
         new_accounts = self.sudo().with_context(active_test=False).filtered(lambda partner: (
-            not before[partner.id][0]
+            not before[partner.id].is_account
             and partner.commercial_partner_id == partner
             and any(partner._kam_identity()[fname] != value for fname, value in blank.items())
         ))
@@ -1144,7 +1176,7 @@ class ResPartner(models.Model):
         - a commercial entity keeps its identity (the account's KAM may staff its
           team); one that just became a commercial entity stays blank;
         - an account with an identity stays its own commercial entity, under the
-          same parent company;
+          same parent company, in the same company, and active;
         - a contact's identity only follows its account's (the sync);
         - a partner that KAM records point to (DMU, personal data, dossier...)
           changes account only when neither account has an identity.
@@ -1152,12 +1184,28 @@ class ResPartner(models.Model):
         user = self.env.user
         moved = self.browse()
         for partner in self.sudo().with_context(active_test=False):
-            was_account, was_entity_id, was_parent_id, was_identity = before[partner.id]
+            was_account, was_entity_id, was_parent_id, was_identity, was_company_id, was_active = (
+                before[partner.id]
+            )
             identity = partner._kam_identity()
             entity = partner.commercial_partner_id
             keyed = was_account and not self._kam_identity_is_blank(was_identity)
             if keyed and (entity != partner or partner.parent_id.id != was_parent_id):
                 raise AccessError(self._kam_identity_error(partner, demoted=True))
+            if keyed and partner.company_id.id != was_company_id:
+                raise AccessError(self.env._(
+                    "%(account)s is a key account: its company decides who works on it, so only "
+                    "a KAM Manager can change it (or make it shared by every company). Ask a KAM "
+                    "Manager.",
+                    account=partner.name,
+                ))
+            if keyed and was_active and not partner.active:
+                raise AccessError(self.env._(
+                    "%(account)s is a key account: archived, it would disappear from its KAM's "
+                    "work. Only a KAM Manager can archive it (Demote to Former first, if it is "
+                    "no longer key). Ask a KAM Manager.",
+                    account=partner.name,
+                ))
             if entity == partner:
                 baseline = was_identity if was_account else KAM_BLANK_IDENTITY
                 changed = {
@@ -1189,7 +1237,9 @@ class ResPartner(models.Model):
             if entity.id != was_entity_id:
                 moved |= partner
         for partner in moved._kam_partners_with_records():
-            was_account, was_entity_id, _was_parent_id, was_identity = before[partner.id]
+            was_account, was_entity_id, _parent_id, was_identity, _company_id, _active = (
+                before[partner.id]
+            )
             old_entity = self.browse(was_entity_id).sudo()
             old_identity = was_identity if was_account else old_entity._kam_identity()
             new_entity = partner.sudo().commercial_partner_id
@@ -1208,6 +1258,30 @@ class ResPartner(models.Model):
         """The partners of ``self`` that KAM records point to (every stored link
         to a partner of the kam.* models but ``skip``), read as superuser."""
         found = self.browse()
+        for Model, field in self._kam_record_links(skip):
+            remaining = self - found
+            if not remaining:
+                break
+            groups = Model._read_group([(field.name, "in", remaining.ids)], [field.name])
+            for (partner,) in groups:
+                found |= partner
+        return found
+
+    def _kam_record_company_ids(self):
+        """The companies (ids; ``False``: a record of every company) of the KAM
+        records that point to these partners, read as superuser. The models
+        without a company (personal profiles) follow the DMU members."""
+        company_ids = set()
+        for Model, field in self._kam_record_links():
+            if "company_id" in Model._fields:
+                groups = Model._read_group([(field.name, "in", self.ids)], ["company_id"])
+                company_ids.update(company.id for (company,) in groups)
+        return company_ids
+
+    @api.model
+    def _kam_record_links(self, skip=()):
+        """(model as superuser, field) of every stored link to a partner of the
+        kam.* models but ``skip`` (wizards and SQL views aside)."""
         for model_name, model_class in self.env.registry.items():
             if (
                 not model_name.startswith("kam.")
@@ -1219,18 +1293,101 @@ class ResPartner(models.Model):
                 continue
             Model = self.env[model_name].sudo().with_context(active_test=False)
             for field in Model._fields.values():
-                remaining = self - found
-                if not remaining:
-                    return found
                 if (
                     field.type in ("many2one", "many2many")
                     and field.comodel_name == "res.partner"
                     and field.store
                 ):
-                    groups = Model._read_group([(field.name, "in", remaining.ids)], [field.name])
-                    for (partner,) in groups:
-                        found |= partner
-        return found
+                    yield Model, field
+
+    def _kam_check_manager_write(self, before):
+        """Refuse what a KAM Manager changed in key accounts beyond their companies.
+
+        A key account (before or after the change) whose identity, company,
+        parent, commercial entity or active flag changed must belong to the
+        manager's companies, before and after; a company-less account is
+        shared, so it is theirs only if every company that has KAM records on
+        it is. A partner moved to another account takes its KAM records along:
+        their companies must be the manager's too.
+        """
+        accounts = moved = self.browse()
+        company_ids = set()
+        for partner in self.sudo().with_context(active_test=False):
+            was = before[partner.id]
+            entity = partner.commercial_partner_id
+            identity = partner._kam_identity()
+            now = (identity, entity.id, partner.parent_id.id, partner.company_id.id, partner.active)
+            if now == (was.identity, was.entity_id, was.parent_id, was.company_id, was.active):
+                continue
+            was_keyed = was.is_account and not self._kam_identity_is_blank(was.identity)
+            is_keyed = entity == partner and not self._kam_identity_is_blank(identity)
+            if was_keyed or is_keyed:
+                accounts |= partner
+                company_ids.update(
+                    company_id for company_id in (was.company_id, partner.company_id.id) if company_id
+                )
+            if entity.id != was.entity_id:
+                moved |= partner
+        (accounts | moved).with_env(self.env)._kam_check_user_companies(company_ids, self.env._(
+            "change the key-account identity, the company, the parent company or the archive "
+            "state of"
+        ))
+
+    def _kam_check_unlink(self):
+        """Deleting a key account, or a partner KAM records point to, deletes
+        those records (ondelete cascade, in SQL: no record rule sees it).
+
+        Only a KAM Manager does it, for the records of their companies. An
+        ordinary partner (no identity, no KAM record) is deleted as usual.
+        """
+        self.check_access("unlink")
+        partners = self.sudo().with_context(active_test=False)
+        if self._kam_may_manage_identity():
+            self._kam_check_user_companies(
+                {partner.company_id.id for partner in partners if partner.company_id
+                 and not self._kam_identity_is_blank(partner._kam_identity())},
+                self.env._("delete"),
+            )
+            return
+        keyed = partners.filtered(lambda partner: (
+            partner.commercial_partner_id == partner
+            and not self._kam_identity_is_blank(partner._kam_identity())
+        ))
+        if keyed:
+            raise AccessError(self.env._(
+                "%(partners)s is a key account (status, KAM, account team or VIP): deleting it "
+                "would delete its DMU, dossier, plans and contact log. Only a KAM Manager can "
+                "delete it; ask one (or archive it after a KAM Manager demoted it).",
+                partners=", ".join(keyed[:5].mapped("name")),
+            ))
+        with_records = partners._kam_partners_with_records(skip=("kam.partner.metric",))
+        if with_records:
+            raise AccessError(self.env._(
+                "Key-account records (DMU, personal data, dossier, contact log...) point to "
+                "%(partners)s: deleting it would delete them or remove it from them. Only a KAM "
+                "Manager can delete it; ask one.",
+                partners=", ".join(with_records[:5].mapped("name")),
+            ))
+
+    def _kam_check_user_companies(self, company_ids, action):
+        """Refuse ``action`` on these partners unless the current user has every
+        company of ``company_ids`` and of the KAM records pointing to them."""
+        if self.env.su or not self:
+            return
+        needed = set(company_ids) | self._kam_record_company_ids()
+        Company = self.env["res.company"].sudo()
+        if False in needed:  # a record of every company
+            needed = (needed - {False}) | set(Company.search([]).ids)
+        missing = Company.browse(sorted(needed - set(self.env.user.company_ids.ids)))
+        if missing:
+            raise AccessError(self.env._(
+                "You cannot %(action)s %(partners)s: it concerns %(companies)s, a company you "
+                "do not manage (its company, or its key-account records: DMU, dossier, "
+                "plans...). Ask a KAM Manager of %(companies)s.",
+                action=action,
+                partners=", ".join(self.sudo()[:5].mapped("name")),
+                companies=", ".join(missing.mapped("name")),
+            ))
 
     def _kam_identity_error(self, accounts, team=False, demoted=False):
         # Their own names: a refused re-parenting may have changed the display name.

@@ -242,6 +242,55 @@ class TestTrustBounds(BoundsMixin, TransactionCase):
         for value, generic in self._bad_values("kam.dossier.check", "min_count"):
             self._assert_write_refused(check, "min_count", value, generic)
 
+    def test_numbers_too_large_to_round(self):
+        """±1e308 overflow the rounding of a float with digits or of an amount
+        (an OverflowError deep in the ORM): refused before the ORM rounds them,
+        with the message of the bounds. Every bounded float refuses them."""
+        rounded = set()
+        for model, table in BOUNDS.items():
+            for fname in table:
+                field = self.env[model]._fields[fname]
+                if field.type not in ("float", "monetary"):
+                    continue
+                generic = field.type == "monetary" or bool(field.get_digits(self.env))
+                if generic:
+                    rounded.add((model, fname))
+                record = (
+                    self.company_a.with_user(self.admin) if model == "res.company"
+                    else self.records[model].with_user(self.users["manager"])
+                )
+                for value in (1e308, -1e308):
+                    self._assert_write_refused(record, fname, value, generic)
+        self.assertLessEqual(
+            {
+                ("kam.competitor.presence", "share"), ("kam.account.plan.budget", "amount"),
+                ("kam.dossier", "annual_revenue"), ("res.company", "kam_absolute_threshold"),
+            },
+            rounded,
+        )
+
+    def test_numbers_too_large_to_round_on_create(self):
+        kam = self.users["kam_own"]
+        Presence = self.env["kam.competitor.presence"].with_user(kam)
+        Budget = self.env["kam.account.plan.budget"].with_user(kam)
+        presence_vals = self._vals("kam.competitor.presence")
+        self._assert_create_refused(Presence, dict(presence_vals, share=1e308), "share", True)
+        self._assert_create_refused(
+            Budget, dict(self._vals("kam.account.plan.budget"), amount=-1e308), "amount", True,
+        )
+        # A default of the context is converted like a value.
+        count = Presence.sudo().search_count([])
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            Presence.with_context(default_share=1e308).create(presence_vals)
+            self.env.flush_all()
+        self.assertIn(self._range_message("kam.competitor.presence", "share"), str(caught.exception))
+        self.assertEqual(Presence.sudo().search_count([]), count)
+        # the legitimate path: a share and an amount within the bounds
+        presence = Presence.with_context(default_share=35.0).create(presence_vals)
+        self.assertEqual(presence.share, 35.0)
+        budget = Budget.create(dict(self._vals("kam.account.plan.budget"), amount=2500.0))
+        self.assertEqual(budget.amount, 2500.0)
+
     def test_legitimate_figures_are_kept(self):
         kam = self.users["kam_own"]
         self.records["kam.dmu.member"].with_user(kam).write({"influence": 5, "involvement": 1})
@@ -474,6 +523,10 @@ class TestTrustBoundsRpc(BoundsMixin, HttpCase):
             ("kam_own", "kam.dmu.member", self.records["kam.dmu.member"], "influence", INF),
             ("admin", "res.company", self.company_a, "kam_greeting_days", NAN),
             ("admin", "res.company", self.company_a, "kam_window_months", 1e20),
+            # too large to be rounded to the field's digits or to the currency
+            ("kam_own", "kam.competitor.presence", self.records["kam.competitor.presence"],
+             "share", 1e308),
+            ("admin", "res.company", self.company_a, "kam_absolute_threshold", -1e308),
         ]
         for user, model, record, fname, value in cases:
             with self.subTest(user=user, model=model, field=fname, value=value):

@@ -357,6 +357,100 @@ class TestTrustDerivedFields(TrustFixtures, TransactionCase):
         self.assertFalse(self.neutral_log.cooldown_until)
 
     # ------------------------------------------------------------------
+    # Mirrors: readonly related and computed fields without an inverse
+    # ------------------------------------------------------------------
+
+    def _mirror_targets(self):
+        """(record, field, forged value) of the mirrors of the account's identity
+        and of derived figures on the records of the account (related fields:
+        written, the ORM would drop the value silently, or store it)."""
+        other, account2 = self.users["kam_other"], self.account2
+        member = self.records["kam.dmu.member"]
+        presence = self.records["kam.competitor.presence"]
+        # Another dossier of the same KAM: the record rules would let the item move.
+        other_dossier = self.env["kam.dossier"].create(self._vals("kam.dossier"))
+        self.assertTrue(member.dossier_id and presence.dossier_id)
+        return [
+            (self.health, "kam_status", "former"),
+            (self.dossier, "kam_user_id", other.id),
+            (self.dossier, "kam_status", "none"),
+            (self.dossier, "kam_team_user_ids", [(6, 0, other.ids)]),
+            (self.dossier, "stale_days", 9999),
+            (self.records["kam.account.plan.budget"], "partner_id", account2.id),
+            (self.records["kam.account.plan.budget"], "company_id", self.company_b.id),
+            (self.records["kam.lead.dmu"], "company_id", self.company_b.id),
+            (self.records["kam.lead.dmu"], "account_id", account2.id),
+            (self.records["kam.personal.date"], "partner_id", self.person2.id),
+            (member, "is_decision_maker", not member.is_decision_maker),
+            (member, "dossier_id", other_dossier.id),
+            (presence, "dossier_id", other_dossier.id),
+            (self.profile, "dmu_member_ids", [(6, 0, [])]),
+        ]
+
+    def test_mirror_fields_cannot_be_written(self):
+        """The account's KAM (who may write these records) changes none of the
+        mirrors: refused with an error naming the field, nothing changed."""
+        kam = self.users["kam_own"]
+        for record, fname, forged in self._mirror_targets():
+            label = record._fields[fname]._description_string(self.env)
+            before = record.sudo()[fname]
+            with self.subTest(model=record._name, field=fname):
+                error = self._refused(lambda r=record, f=fname, v=forged: r.with_user(kam).write({f: v}))
+                self.assertIsNotNone(error, "the write was accepted")
+                self.assertIn(label, str(error))
+                self.assertIn("cannot be written", str(error))
+                self._assert_unchanged(record, fname, before)
+        # The attack of the issue: the identity through the health record and the dossier.
+        error = self._refused(lambda: self.dossier.with_user(kam).write({"kam_user_id": kam.id}))
+        self.assertIsNone(error, "the KAM's own id is the current value: nothing to refuse")
+        self.assertEqual(self.account.kam_status, "key")
+        self.assertEqual(self.account.kam_user_id, kam)
+
+    def test_mirror_fields_unchanged_values_and_the_legitimate_path(self):
+        kam, manager = self.users["kam_own"], self.users["manager"]
+        # A form sending back the current values saves.
+        self.health.with_user(kam).write({"kam_status": "key", "flag_free_work": True})
+        self.assertTrue(self.health.flag_free_work)
+        self.dossier.with_user(kam).write({
+            "kam_user_id": kam.id, "kam_team_user_ids": [(6, 0, self.account.kam_team_user_ids.ids)],
+            "ownership_details": "Family holding",
+        })
+        self.assertEqual(self.dossier.ownership_details, "Family holding")
+        # The head of KAM changes the identity on the account: the mirrors follow.
+        self.account.with_user(manager).write({"kam_status": "former", "kam_user_id": self.users["kam_other"].id})
+        self.health.invalidate_recordset()
+        self.dossier.invalidate_recordset()
+        self.assertEqual(self.health.kam_status, "former")
+        self.assertEqual(self.dossier.kam_user_id, self.users["kam_other"])
+        # Even the head of KAM writes the account, not its mirror.
+        error = self._refused(lambda: self.health.with_user(manager).write({"kam_status": "key"}))
+        self.assertIn("cannot be written", str(error))
+        self.assertEqual(self.account.kam_status, "former")
+
+    def test_every_writable_model_guards_its_mirrors(self):
+        """No kam.* model a user may write keeps a readonly computed field
+        without inverse out of the guard (a write would be silently dropped)."""
+        Access = self.env["ir.model.access"]
+        for model_name, model_class in self.env.registry.items():
+            if not model_name.startswith("kam.") or model_class._abstract or model_class._transient:
+                continue
+            Model = self.env[model_name]
+            writable = any(
+                Access.with_user(self.users[key]).check(model_name, "write", raise_exception=False)
+                for key in ("kam_own", "manager")
+            )
+            computed = [
+                fname for fname, field in Model._fields.items()
+                if field.compute and field.readonly and not field.inverse and fname != "display_name"
+            ]
+            if not writable or not computed:
+                continue
+            with self.subTest(model=model_name):
+                self.assertTrue(hasattr(Model, "_kam_mirror_fields"), f"{model_name} has no guard")
+                guarded = set(Model._kam_derived_fields) | set(Model._kam_mirror_fields())
+                self.assertLessEqual(set(computed), guarded)
+
+    # ------------------------------------------------------------------
     # The deriving code still derives
     # ------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ class TestTrustIdentity(TrustFixtures, TransactionCase):
         company = cls.company_a.id
         # Internal users may merge contacts (a default right of new users).
         partner_manager = cls.env.ref("base.group_partner_manager")
-        for key in ("salesman", "kam_own", "kam_other", "manager"):
+        for key in ("salesman", "kam_own", "kam_other", "manager", "other_company"):
             cls.users[key].write({"groups_id": [Command.link(partner_manager.id)]})
         # The key account of the other KAM: where an attacker would move the victim.
         cls.other_account = Partner.create({
@@ -525,6 +525,202 @@ class TestTrustIdentity(TrustFixtures, TransactionCase):
         self._merge("manager", self.account | twin, self.account)
         self.assertFalse(twin.exists())
         self.assertEqual(self.account.kam_user_id, self.users["kam_own"])
+
+    # ------------------------------------------------------------------
+    # Deleting and archiving a key account or its people
+    # ------------------------------------------------------------------
+
+    def _kam_records_exist(self):
+        """The KAM records of the account that a deletion would take along (SQL cascade)."""
+        for model in ("kam.dmu.member", "kam.dossier", "kam.account.plan", "kam.contact.log",
+                      "kam.person.profile", "kam.personal.date", "kam.comm.plan.line"):
+            self.assertTrue(self.records[model].exists(), f"{model} was deleted")
+
+    def test_deleting_a_key_account_or_a_person_of_its_dmu(self):
+        """Deleting cascades in SQL, where no record rule looks: the DMU, dossier,
+        plans, contact log and personal data would go. Not even the account's
+        own KAM deletes them."""
+        for key in (*ATTACKERS, "kam_own"):
+            for partner, fragment in (
+                (self.account, "is a key account"),
+                (self.person, "Key-account records"),
+                (self.individual, "is a key account"),
+            ):
+                with self.subTest(user=key, partner=partner.name):
+                    self._assert_refused(
+                        lambda key=key, partner=partner: self._as(key, partner).unlink(),
+                        fragment, partner.name, "KAM Manager",
+                    )
+                    self.assertTrue(partner.exists())
+                    self._kam_records_exist()
+                    self._assert_victim_intact()
+        # Through the one2many of the company: the same unlink.
+        self._assert_refused(
+            lambda: self._as("kam_other", self.account).write({"child_ids": [Command.delete(self.person.id)]}),
+            "Petra Person", "KAM Manager",
+        )
+        self._kam_records_exist()
+        self._assert_victim_intact()
+
+    def test_ordinary_partners_are_deleted_as_usual(self):
+        salesman = self.users["salesman"]
+        self.plain_person.with_user(salesman).unlink()
+        self.assertFalse(self.plain_person.exists())
+        # A contact of the key account with no KAM record: its own contact starts blank.
+        self.assertEqual(self.assistant.kam_user_id, self.users["kam_own"])
+        self.person2.with_user(salesman).unlink()
+        self.assertFalse(self.person2.exists())
+        self._assert_blank(self.assistant)
+        self._assert_victim_intact()
+
+    def test_manager_deletes_within_their_companies(self):
+        """A KAM Manager deletes what belongs to their companies: SQL cascades
+        cross no record rule, so the records of another company refuse it."""
+        Partner = self.env["res.partner"]
+        other = self.users["other_company"]
+        # A company-less person in the account's DMU: the manager of company B reads her.
+        nomad = Partner.create({"name": "Nora Nomad", "parent_id": self.account.id})
+        nomad.company_id = False
+        member = self.env["kam.dmu.member"].create({
+            "partner_id": self.account.id, "contact_id": nomad.id, "company_id": self.company_a.id,
+        })
+        self._assert_refused(
+            lambda: nomad.with_user(other).unlink(), "Nora Nomad", self.company_a.name,
+        )
+        self.assertTrue(member.exists())
+        # The account made company-less: still company A's records.
+        self.account.company_id = False
+        self._assert_refused(
+            lambda: self.account.with_user(other).unlink(), "Trust Account A", self.company_a.name,
+        )
+        self._kam_records_exist()
+        self.account.company_id = self.company_a
+        # The head of KAM of company A deletes the account: its records go, its
+        # people become partners of their own, blank.
+        dossier, member_petra = self.records["kam.dossier"], self.records["kam.dmu.member"]
+        self._as("manager", self.account).unlink()
+        self.assertFalse(self.account.exists())
+        self.assertFalse(dossier.exists() or member_petra.exists() or member.exists())
+        for person in (self.person, self.person2, nomad):
+            self._assert_blank(person)
+        # The superuser deletes a key account too.
+        self.account2.sudo().unlink()
+        self.assertFalse(self.account2.exists())
+
+    def test_archiving_a_key_account(self):
+        """Archived, a key account disappears from its KAM's work: a KAM Manager's call."""
+        for key in (*ATTACKERS, "kam_own"):
+            for partner in (self.account, self.individual):
+                with self.subTest(user=key, partner=partner.name):
+                    self._assert_refused(
+                        lambda key=key, partner=partner: self._as(key, partner).action_archive(),
+                        partner.name, "archive", "KAM Manager",
+                    )
+                    partner.invalidate_recordset()
+                    self.assertTrue(partner.active)
+                    self._assert_victim_intact()
+        # Plain partners and the people of the account are archived as usual.
+        self._as("salesman", self.plain).action_archive()
+        self._as("salesman", self.person2).action_archive()
+        self.assertFalse(self.plain.active or self.person2.active)
+        # The head of KAM of the account's company archives it, and brings it back.
+        self._as("manager", self.account).action_archive()
+        self.assertFalse(self.account.active)
+        self._as("salesman", self.account).action_unarchive()
+        self.assertTrue(self.account.active)
+
+    # ------------------------------------------------------------------
+    # The company of a key account
+    # ------------------------------------------------------------------
+
+    def _promote(self, key, partners):
+        wizard = self.env["kam.promote.wizard"].with_user(self.users[key]).create({
+            "partner_ids": [Command.set(partners.ids)], "kam_user_id": self.users[key].id,
+            "reason": "Found it",
+        })
+        return wizard.action_confirm()
+
+    def _demote(self, key, partners):
+        wizard = self.env["kam.demote.wizard"].with_user(self.users[key]).create({
+            "partner_ids": [Command.set(partners.ids)], "reason": "Not key anymore",
+        })
+        return wizard.action_confirm()
+
+    def test_company_of_a_key_account_needs_a_manager(self):
+        """The company of a key account decides who reads its KAM data: made
+        shared (company-less), its account would be open to every company."""
+        for key in (*ATTACKERS, "kam_own"):
+            for company in (False, self.company_b.id):
+                with self.subTest(user=key, company=company):
+                    self._assert_refused(
+                        lambda key=key, company=company: self._as(key, self.account).write(
+                            {"company_id": company}
+                        ),
+                        "Trust Account A", "company", "KAM Manager",
+                    )
+                    self.account.invalidate_recordset()
+                    self.assertEqual(self.account.company_id, self.company_a)
+                    self._assert_victim_intact()
+        # A plain company's company is anyone's to change.
+        self._as("salesman", self.plain).write({"company_id": False})
+        self.assertFalse(self.plain.company_id)
+
+    def test_company_b_manager_on_a_shared_key_account(self):
+        """A KAM Manager changes the identity, company or archive state of the
+        key accounts of their companies only; a company-less account belongs to
+        the companies of its KAM records."""
+        other = self.users["other_company"]
+        # The head of KAM of company A makes the account shared: allowed.
+        self._as("manager", self.account).write({"company_id": False})
+        holding = self.env["res.partner"].create({"name": "Shared Holding", "is_company": True})
+        attempts = (
+            {"kam_user_id": other.id},
+            {"kam_status": "former"},
+            {"kam_team_user_ids": [Command.link(other.id)]},
+            {"company_id": self.company_b.id},
+            {"active": False},
+            {"is_company": False, "parent_id": holding.id},
+        )
+        for vals in attempts:
+            with self.subTest(vals=vals):
+                self._assert_refused(
+                    lambda vals=vals: self._as("other_company", self.account).write(vals),
+                    "Trust Account A", self.company_a.name, "KAM Manager",
+                )
+                self.account.invalidate_recordset()
+                self.assertFalse(self.account.company_id)
+                self._assert_victim_intact()
+        # Nor through the wizards.
+        for action in (self._promote, self._demote):
+            with self.subTest(wizard=action.__name__):
+                self._assert_refused(
+                    lambda action=action: action("other_company", self.account),
+                    "Trust Account A", self.company_a.name,
+                )
+                self._assert_victim_intact()
+        # Nor by moving it to company B: a manager of company A only.
+        self._assert_refused(
+            lambda: self._as("manager", self.account).write({"company_id": self.company_b.id}),
+            "Trust Account A", self.company_b.name,
+        )
+        # The head of KAM of company A still governs it.
+        self._as("manager", self.account).write({"kam_status_reason": "Shared by both companies"})
+        self._demote("manager", self.account)
+        self.assertEqual(self.account.kam_status, "former")
+        self._as("manager", self.account).write({"company_id": self.company_a.id})
+        self.assertEqual(self.account.company_id, self.company_a)
+        # The head of KAM of company B promotes a shared partner no company has
+        # KAM records on, and the key accounts of company B.
+        prospect = self.env["res.partner"].create({"name": "Shared Prospect", "is_company": True})
+        local = self.env["res.partner"].create({
+            "name": "Company B Client", "is_company": True, "company_id": self.company_b.id,
+        })
+        self._promote("other_company", prospect | local)
+        self.assertEqual((prospect | local).mapped("kam_status"), ["key", "key"])
+        self.assertEqual((prospect | local).kam_user_id, other)
+        # The superuser changes anything.
+        self.account.sudo().write({"company_id": False, "kam_user_id": other.id})
+        self.assertEqual(self.account.kam_user_id, other)
 
     # ------------------------------------------------------------------
     # What keeps working

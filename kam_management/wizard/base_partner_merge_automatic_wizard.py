@@ -10,11 +10,22 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         contact log...) to the destination and copies their values onto it:
         with key accounts or KAM records involved, that is a KAM Manager's call."""
         Partner = self.env["res.partner"]
-        if not Partner._kam_may_manage_identity():
-            ids = partner_ids.ids if isinstance(partner_ids, models.BaseModel) else partner_ids
-            partners = Partner.sudo().browse(ids).exists()
-            if len(partners) > 1:
+        ids = partner_ids.ids if isinstance(partner_ids, models.BaseModel) else partner_ids
+        partners = Partner.sudo().browse(ids).exists()
+        if len(partners) > 1 and not self.env.su:
+            if not Partner._kam_may_manage_identity():
                 self._kam_check_merge(partners, dst_partner)
+            else:
+                # The merged partners are deleted: as for a deletion, a KAM
+                # Manager moves the records of their own companies only.
+                partners.with_env(self.env)._kam_check_user_companies(
+                    {
+                        partner.company_id.id for partner in partners
+                        if partner.company_id
+                        and not partner._kam_identity_is_blank(partner._kam_identity())
+                    },
+                    self.env._("merge"),
+                )
         return super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
 
     def _kam_check_merge(self, partners, dst_partner):
