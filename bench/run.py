@@ -1,7 +1,8 @@
 """Benchmark of kam_management: each operation next to its floor, in one run.
 
     make bench-data SCALE=large   # once: scratch database kam_bench_large
-    make bench SCALE=large        # measure, print the table, write bench/RESULTS.md
+    make bench SCALE=large        # measure and print the table
+    make bench SCALE=large RECORD=1   # ... and write it to bench/RESULTS.md
 
 Called by tools/kamctl.py with the Odoo connection arguments. Ratios are
 measured side by side in the same process, on the same rows, so that they
@@ -237,6 +238,10 @@ def cmd_run(args):
     header = (f"Scale `{args.scale}`, measured {datetime.date.today()} on {os.cpu_count()} CPUs "
               f"({platform.machine()}), PostgreSQL {pg_version}, Python {platform.python_version()}.")
     print("\n" + header + "\n\n" + "\n".join(table))
+    ok = all(row["ok"] for row in rows)
+    if not args.record:
+        print("\nnot recorded: `make bench RECORD=1` writes these results to bench/RESULTS.md")
+        return 0 if ok else 1
     out = os.path.join(HERE, "RESULTS.md")
     sections = {}
     if os.path.exists(out):
@@ -255,7 +260,7 @@ def cmd_run(args):
         for title, body in sorted(sections.items()):
             f.write(title + "\n" + "\n".join(body).rstrip() + "\n\n")
     print(f"\nwritten to {os.path.relpath(out)}")
-    return 0 if all(row["ok"] for row in rows) else 1
+    return 0 if ok else 1
 
 
 def main():
@@ -265,6 +270,8 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--odoo-args", default="")
+    parser.add_argument("--record", action="store_true",
+                        help="write the results to bench/RESULTS.md (make bench RECORD=1)")
     args = parser.parse_args()
     if args.command == "data":
         cmd_data(args)

@@ -3,10 +3,16 @@
 `make test` (tools/kamctl.py) exports KAM_ODOO_ROOT and KAM_DB_ARGS (the
 PostgreSQL connection it found or started); these helpers use them to run
 the real `odoo` command line and a real HTTP server on a free port.
+
+KAM_BASE_DB, when set (by `make test`), names a database made fresh in the
+same run with the addon's dependencies and demo data installed: create_db()
+starts from a copy of it (and of its filestore) instead of an empty database,
+which saves installing the dependencies again. The addon itself is never in it.
 """
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +23,7 @@ import xmlrpc.client
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA_DIR = os.path.join(ROOT, ".kam", "data")
 
 
 def odoo_root():
@@ -30,18 +37,23 @@ def db_args():
     return os.environ.get("KAM_DB_ARGS", "").split()
 
 
+def filestore(db):
+    return os.path.join(DATA_DIR, "filestore", db)
+
+
 def odoo_command(db, *extra):
     root = odoo_root()
     script = os.path.join(root, "setup", "odoo")
     if not os.path.isfile(script):
         script = os.path.join(root, "odoo-bin")
+    head = [sys.executable, script] if os.path.isfile(script) else [
+        sys.executable, "-c", "import sys, odoo; sys.argv[0] = 'odoo'; odoo.cli.main()"]
     addons = ",".join(
         p for p in (os.path.join(root, "addons"), os.path.join(root, "odoo", "addons"), ROOT)
         if os.path.isdir(p)
     )
     return [
-        sys.executable, script, f"--addons-path={addons}",
-        f"--data-dir={os.path.join(ROOT, '.kam', 'data')}", "-d", db, *db_args(),
+        *head, f"--addons-path={addons}", f"--data-dir={DATA_DIR}", "-d", db, *db_args(),
         "--max-cron-threads=0", "--log-level=warn", *extra,
     ]
 
@@ -76,14 +88,27 @@ def psql(db, sql):
 
 
 def create_db(prefix="kam_bb"):
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    psql("postgres", f"CREATE DATABASE \"{name}\" ENCODING 'unicode' LC_COLLATE 'C' "
-         "TEMPLATE template0")
+    """A new database without the addon: a copy of KAM_BASE_DB, or an empty one.
+
+    Named after KAM_RUN_PREFIX when set, so that `make test` drops whatever a
+    crashed test left behind."""
+    run = os.environ.get("KAM_RUN_PREFIX")
+    name = f"{run}_{prefix}_{uuid.uuid4().hex[:8]}" if run else f"{prefix}_{uuid.uuid4().hex[:8]}"
+    base = os.environ.get("KAM_BASE_DB")
+    if base:
+        psql("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{base}"')
+        if os.path.isdir(filestore(base)):
+            shutil.copytree(filestore(base), filestore(name))
+    else:
+        psql("postgres", f"CREATE DATABASE \"{name}\" ENCODING 'unicode' LC_COLLATE 'C' "
+             "TEMPLATE template0")
     return name
 
 
 def drop_db(name):
+    """Drop the database and its filestore."""
     psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    shutil.rmtree(filestore(name), ignore_errors=True)
 
 
 def free_port():
