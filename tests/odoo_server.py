@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 import xmlrpc.client
@@ -118,33 +119,42 @@ def free_port():
 
 
 @contextlib.contextmanager
-def server(db):
-    """A real Odoo HTTP server on a free loopback port; yields an XML-RPC client."""
+def server(db, log_path=None):
+    """A real Odoo HTTP server on a free loopback port; yields an XML-RPC client.
+
+    Its log goes to ``log_path`` (a temporary file by default), never to a
+    pipe: nobody reads a pipe while the tests run, and a server logging many
+    refused calls would block on a full one."""
     port = free_port()
     env = dict(os.environ, TZ="UTC")
-    proc = subprocess.Popen(
-        odoo_command(db, f"--http-port={port}", "--http-interface=127.0.0.1",
-                     "--db-filter", f"^{db}$"),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 120
-        while True:
-            try:
-                xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("Odoo server did not start") from None
-                time.sleep(0.5)
-        yield Client(url, db)
-    finally:
-        proc.terminate()
+    with contextlib.ExitStack() as stack:
+        if log_path:
+            log = stack.enter_context(open(log_path, "w", encoding="utf-8"))
+        else:
+            log = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+        proc = subprocess.Popen(
+            odoo_command(db, f"--http-port={port}", "--http-interface=127.0.0.1",
+                         "--db-filter", f"^{db}$"),
+            env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
+        )
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.time() + 120
+            while True:
+                try:
+                    xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
+                    break
+                except OSError:
+                    if time.time() > deadline or proc.poll() is not None:
+                        raise RuntimeError("Odoo server did not start") from None
+                    time.sleep(0.5)
+            yield Client(url, db)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 class Client:

@@ -168,24 +168,19 @@ import inspect
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
-import uuid
 import xmlrpc.client
 
 import pytest
 import requests
 from odoo_server import (
-    Client,
     create_db,
     db_args,
     drop_db,
-    free_port,
-    odoo_command,
     psql,
     run_odoo,
+    server,
 )
 
 TODAY = datetime.date.today()
@@ -588,17 +583,6 @@ def execute(db, sql, params):
 # ----------------------------------------------------------------------
 
 
-def _template_db():
-    """``KAM_TEMPLATE_DB``: a database with the dependencies (and their demo
-    data) installed, as `make test` uses for the Odoo tests; else template0."""
-    template = os.environ.get("KAM_TEMPLATE_DB")
-    if not template:
-        return create_db("kam_adv")
-    name = f"kam_adv_{uuid.uuid4().hex[:8]}"
-    psql("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    return name
-
-
 def build_world(admin_client):
     w = World(admin_client)
     admin = w.admin
@@ -845,44 +829,13 @@ def run_comm_cron(w):
     return w.admin.call("ir.cron", "method_direct_trigger", [cron])
 
 
-@contextlib.contextmanager
-def logged_server(db, log_path):
-    """``odoo_server.server`` with the log in a file: hundreds of refused calls
-    log warnings, which would fill (and block) an unread pipe."""
-    port = free_port()
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            odoo_command(db, f"--http-port={port}", "--http-interface=127.0.0.1",
-                         "--db-filter", f"^{db}$"),
-            env=dict(os.environ, TZ="UTC"), stdout=subprocess.DEVNULL, stderr=log, text=True,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.time() + 120
-            while True:
-                try:
-                    xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
-                    break
-                except OSError:
-                    if time.time() > deadline or proc.poll() is not None:
-                        raise RuntimeError("Odoo server did not start") from None
-                    time.sleep(0.5)
-            yield Client(url, db)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
 @pytest.fixture(scope="module")
 def world():
-    db = _template_db()
+    db = create_db("kam_adv")
     log_path = os.path.join(tempfile.gettempdir(), f"{db}.log")
     try:
         run_odoo(db, "-i", "kam_management", "--stop-after-init")
-        with logged_server(db, log_path) as admin_client:
+        with server(db, log_path) as admin_client:
             world = build_world(admin_client)
             world.log_path = log_path
             yield world
