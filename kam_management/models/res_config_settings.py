@@ -76,7 +76,7 @@ class ResConfigSettings(models.TransientModel):
         self.env["res.company"]._kam_check_storable(vals)
         return super().write(vals)
 
-    # Identification (issue 3): "Recompute now"
+    # Identification: "Recompute now"
     def action_kam_recompute_metrics(self):
         """Recompute the metrics, candidates and alerts of the settings' company
         with its saved rules (the nightly cron does the same for all companies)."""
