@@ -57,7 +57,10 @@ LIFECYCLE_BLOCKS = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # The mixin refuses writes of the kam_ figures computed here (share,
+    # margin, risk, compliance...): they are derived, a write would be dropped.
+    _name = "res.partner"
+    _inherit = ["res.partner", "kam.derived.fields.mixin"]
 
     # Identification (SPEC §1)
     kam_status = fields.Selection(

@@ -427,6 +427,34 @@ class TestTrustDerivedFields(TrustFixtures, TransactionCase):
         self.assertIn("cannot be written", str(error))
         self.assertEqual(self.account.kam_status, "former")
 
+    def test_partner_figures_cannot_be_written(self):
+        """The figures the partner shows (share, margin, risk, compliance...)
+        are computed: a write is refused, never silently dropped."""
+        account = self.account
+        figures = {
+            "kam_share": 99.0, "kam_margin": 1e6, "kam_risk_score": 0,
+            "kam_compliance_rate": 100.0, "kam_cooldown_until": "2020-01-01",
+        }
+        for key in ("kam_own", "salesman", "manager"):
+            user = self.users[key]
+            for fname, forged in figures.items():
+                with self.subTest(user=key, field=fname):
+                    before = account.sudo()[fname]
+                    error = self._refused(
+                        lambda u=user, f=fname, v=forged: account.with_user(u).write({f: v})
+                    )
+                    self.assertIsNotNone(error, "the write was accepted")
+                    if key != "salesman":  # the salesman does not even see these fields
+                        self.assertIn("cannot be written", str(error))
+                    account.invalidate_recordset()
+                    self.assertEqual(account.sudo()[fname], before)
+        # A form sending back the current value, and ordinary fields, still save.
+        kam = self.users["kam_own"]
+        account.with_user(kam).write({
+            "kam_share": account.with_user(kam).kam_share, "phone": "+39 02 1234567",
+        })
+        self.assertEqual(account.phone, "+39 02 1234567")
+
     def test_every_writable_model_guards_its_mirrors(self):
         """No kam.* model a user may write keeps a readonly computed field
         without inverse out of the guard (a write would be silently dropped)."""
