@@ -1087,7 +1087,7 @@ class ResPartner(models.Model):
         # SQL): they start blank, not with the copy of the deleted identity.
         orphans = self.sudo().with_context(active_test=False).search([
             ("parent_id", "in", self.ids), ("id", "not in", self.ids),
-        ]).filtered(lambda partner: not self._kam_identity_is_blank(partner._kam_identity()))
+        ])._kam_with_identity()
         if orphans:
             orphans.write({"parent_id": False})
         return super().unlink()
@@ -1124,6 +1124,10 @@ class ResPartner(models.Model):
             and not identity["kam_team_user_ids"]
             and not identity["kam_is_vip"]
         )
+
+    def _kam_with_identity(self):
+        """The partners of ``self`` whose own identity is not blank."""
+        return self.filtered(lambda partner: not self._kam_identity_is_blank(partner._kam_identity()))
 
     def _kam_identity_state(self):
         """{id: ``KamIdentityState``}, read as superuser."""
@@ -1347,15 +1351,13 @@ class ResPartner(models.Model):
         partners = self.sudo().with_context(active_test=False)
         if self._kam_may_manage_identity():
             self._kam_check_user_companies(
-                {partner.company_id.id for partner in partners if partner.company_id
-                 and not self._kam_identity_is_blank(partner._kam_identity())},
+                set(partners._kam_with_identity().company_id.ids),
                 self.env._("delete"),
             )
             return
-        keyed = partners.filtered(lambda partner: (
-            partner.commercial_partner_id == partner
-            and not self._kam_identity_is_blank(partner._kam_identity())
-        ))
+        keyed = partners.filtered(
+            lambda partner: partner.commercial_partner_id == partner
+        )._kam_with_identity()
         if keyed:
             raise AccessError(self.env._(
                 "%(partners)s is a key account (status, KAM, account team or VIP): deleting it "

@@ -19,11 +19,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 # The merged partners are deleted: as for a deletion, a KAM
                 # Manager moves the records of their own companies only.
                 partners.with_env(self.env)._kam_check_user_companies(
-                    {
-                        partner.company_id.id for partner in partners
-                        if partner.company_id
-                        and not partner._kam_identity_is_blank(partner._kam_identity())
-                    },
+                    set(partners._kam_with_identity().company_id.ids),
                     self.env._("merge"),
                 )
         return super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
@@ -33,9 +29,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         (or belongs to) a key account, or when KAM records would move."""
         names = ", ".join(partners.mapped("display_name"))
         entities = partners.commercial_partner_id
-        keyed = entities.filtered(
-            lambda entity: not entity._kam_identity_is_blank(entity._kam_identity())
-        )
+        keyed = entities._kam_with_identity()
         if keyed & partners:
             raise AccessError(self.env._(
                 "Only a KAM Manager can merge %(partners)s: %(accounts)s is a key account (status, "
