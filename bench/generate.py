@@ -194,7 +194,9 @@ def _invoices(cr, ctx, partner_ids, line_count):
 
 
 def _orders(cr, ctx, partner_ids, count):
-    """Confirmed sale orders with two lines each and a gross margin of 10–40 %."""
+    """Confirmed sale orders with two lines each and a gross margin of 10–40 %;
+    one order in 200 is sold at a loss (-20 %), so that some clients have a
+    negative margin, as in real customer bases."""
     cr.execute(
         """
         INSERT INTO sale_order (name, state, date_order, partner_id, partner_invoice_id,
@@ -212,7 +214,9 @@ def _orders(cr, ctx, partner_ids, count):
           CROSS JOIN LATERAL (SELECT (%(partners)s::int[])[
                  1 + floor(power(random(), 3) * %(np)s)::int] AS id WHERE g > 0) p
           CROSS JOIN LATERAL (SELECT round((200 + random() * 5000)::numeric, 2) AS amount,
-                                     round((0.1 + random() * 0.3)::numeric, 4) AS rate
+                                     CASE WHEN g %% 200 = 0 THEN -0.2
+                                          ELSE round((0.1 + random() * 0.3)::numeric, 4)
+                                     END AS rate
                                WHERE g > 0) a
         """,
         dict(ctx, count=count, partners=partner_ids, np=len(partner_ids),

@@ -54,6 +54,8 @@
         "views/kam_contact_log_views.xml",
         "views/kam_comm_plan_views.xml",
         "wizard/kam_comm_wizard_views.xml",
+        "views/res_partner_button_box_views.xml",
+        "views/kam_cockpit_views.xml",
         "views/kam_menus.xml",
     ],
     "demo": [

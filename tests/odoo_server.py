@@ -119,12 +119,13 @@ def free_port():
 
 
 @contextlib.contextmanager
-def server(db, log_path=None):
+def server(db, log_path=None, extra=()):
     """A real Odoo HTTP server on a free loopback port; yields an XML-RPC client.
 
     Its log goes to ``log_path`` (a temporary file by default), never to a
     pipe: nobody reads a pipe while the tests run, and a server logging many
-    refused calls would block on a full one."""
+    refused calls would block on a full one. ``extra``: more command-line
+    options (``--workers=2``...), after the defaults so that they win."""
     port = free_port()
     env = dict(os.environ, TZ="UTC")
     with contextlib.ExitStack() as stack:
@@ -134,7 +135,7 @@ def server(db, log_path=None):
             log = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
         proc = subprocess.Popen(
             odoo_command(db, f"--http-port={port}", "--http-interface=127.0.0.1",
-                         "--db-filter", f"^{db}$"),
+                         "--db-filter", f"^{db}$", *extra),
             env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
         )
         try:

@@ -138,14 +138,6 @@ def test_ending_review_warns_on_three_flags_with_value_conflict():
     ) == (3, True)
 
 
-def test_portfolio_band_status():
-    assert risk.portfolio_band_status(20, 30, 55, 75) == "below"
-    assert risk.portfolio_band_status(30, 30, 55, 75) == "normal"
-    assert risk.portfolio_band_status(55, 30, 55, 75) == "normal"
-    assert risk.portfolio_band_status(60, 30, 55, 75) == "above"
-    assert risk.portfolio_band_status(80, 30, 55, 75) == "mono"
-
-
 # account plan progress ------------------------------------------------------
 
 def test_objective_and_plan_progress():

@@ -124,6 +124,7 @@ def test_lifecycle_never_overrides_manual_blocks():
 def test_portfolio_state():
     assert shares.portfolio_state(20, 30, 55, 75) == "below"
     assert shares.portfolio_state(30, 30, 55, 75) == "normal"
+    assert shares.portfolio_state(55, 30, 55, 75) == "normal"
     assert shares.portfolio_state(60, 30, 55, 75) == "above"
     assert shares.portfolio_state(75, 30, 55, 75) == "above"
     assert shares.portfolio_state(76, 30, 55, 75) == "mono"

@@ -29,5 +29,7 @@ from . import kam_comm_plan_template
 from . import kam_comm_plan_line
 from . import kam_comm_occurrence
 from . import kam_comm_scheduler
+from . import resource_calendar
 from . import mail_activity
+from . import kam_alert
 from . import calendar_event

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class CalendarEvent(models.Model):
@@ -59,7 +60,7 @@ class CalendarEvent(models.Model):
                         "until %(date)s. Consider handing the meeting over to a colleague.",
                         user=event.user_id.name,
                         account=accounts.browse(partner_id).display_name,
-                        date=until,
+                        date=format_date(self.env, until),
                     )
                     for until, partner_id in hits
                 )

@@ -4,10 +4,13 @@ from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, formatLang, split_every
 
 from ..rules import risk
+from .kam_account_owned_mixin import kam_account_domain
+from .kam_concurrency import run_with_retry
 
 _logger = logging.getLogger(__name__)
 
@@ -20,6 +23,8 @@ DECISIONS = [
 # Orders read per account to measure its own rhythm (average interval).
 HISTORY_ORDERS = 12
 BATCH_SIZE = 1000
+# A refresh that left accounts to a later run comes back after this many minutes.
+RESCHEDULE_MINUTES = 1
 # Written by the refresh (as superuser) only: a KAM must not hide the risk of
 # their own account from the head of KAM.
 REFRESH_FIELDS = (
@@ -52,7 +57,7 @@ class KamAccountHealth(models.Model):
 
     partner_id = fields.Many2one(
         "res.partner", string="Account", required=True, ondelete="cascade", index=True,
-        check_company=True, domain="[('is_company', '=', True)]",
+        check_company=True, domain=kam_account_domain,
     )
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, index=True,
@@ -161,6 +166,19 @@ class KamAccountHealth(models.Model):
             health.ending_flag_count = count
             health.ending_warning = warning
 
+    @api.constrains("partner_id")
+    def _check_partner_is_account(self):
+        """The health of the account (the commercial entity): its signals are
+        measured on the account's orders, invoices and contacts."""
+        for health in self:
+            account = health.partner_id.commercial_partner_id
+            if health.partner_id != account:
+                raise ValidationError(self.env._(
+                    "%(person)s is a contact of %(account)s: the health is kept on %(account)s.",
+                    person=health.partner_id.name,
+                    account=account.display_name,
+                ))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -204,15 +222,21 @@ class KamAccountHealth(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        """Daily refresh of every key account in every company."""
-        self._kam_refresh(self.env["res.company"].search([]), isolate=True)
+        """Daily refresh of every key account in every company.
+
+        Run by the cron (never in a test), each batch is committed; called from
+        anywhere else (demo data, a manual run) everything stays in the caller's
+        transaction.
+        """
+        commit = bool(self.env.context.get("cron_id")) and not modules.module.current_test
+        self._kam_refresh(self.env["res.company"].search([]), isolate=True, commit=commit)
 
     # ------------------------------------------------------------------
     # Refresh (set-based)
     # ------------------------------------------------------------------
 
     @api.model
-    def _kam_refresh(self, companies, partners=None, isolate=False):
+    def _kam_refresh(self, companies, partners=None, isolate=False, commit=False):
         """Recompute the risk signals of the key accounts of ``companies``.
 
         ``partners`` restricts the refresh to these accounts (they still must be
@@ -224,9 +248,14 @@ class KamAccountHealth(models.Model):
         ``isolate`` (the cron): a company whose risk settings are out of bounds
         is skipped, and a batch that fails is run again account by account,
         each in a savepoint; what fails is logged with its id, the rest goes on.
+        With ``commit`` as well, each batch is committed, and a batch that
+        meets a concurrent transaction (a user refreshing an account) is
+        retried in a new transaction; when the conflict outlives the retries
+        its accounts are left to a run of the cron triggered a minute later.
         """
         today = fields.Date.context_today(self)
         Partner = self.env["res.partner"].sudo()
+        left = []
         for company in companies:
             broken = isolate and company._kam_settings_errors("risk")
             if broken:
@@ -235,30 +264,48 @@ class KamAccountHealth(models.Model):
                     company.id, company.name, ", ".join(broken),
                 )
                 continue
+            # contacts of a key account inherit its status: the commercial entities only
             domain = [
+                *Partner._kam_commercial_domain(),
                 ("kam_status", "=", "key"),
                 ("company_id", "in", [False, company.id]),
             ]
             if partners is not None:
                 domain.append(("id", "in", partners.commercial_partner_id.ids))
-            # contacts of a key account inherit its status: keep the commercial entities
-            partner_ids = [
-                partner.id
-                for partner in Partner.search_fetch(domain, ["commercial_partner_id"], order="id")
-                if partner.commercial_partner_id == partner
-            ]
+            partner_ids = Partner.search(domain, order="id").ids
             for batch in split_every(BATCH_SIZE, partner_ids, list):
                 if isolate:
-                    self._kam_refresh_isolated(company, batch, today)
+                    left += self._kam_refresh_isolated(company, batch, today, commit=commit)
+                    if commit:
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
                 else:
                     self._kam_refresh_batch(company, batch, today)
                 self.env.invalidate_all()
+        if left:
+            _logger.warning(
+                "Risk refresh: %s account(s) %s left to a later run after conflicts with "
+                "concurrent transactions; refresh rescheduled", len(left), left[:50],
+            )
+            cron = self.env.ref("kam_management.ir_cron_kam_refresh_health", raise_if_not_found=False)
+            if cron:
+                cron._trigger(fields.Datetime.now() + timedelta(minutes=RESCHEDULE_MINUTES))
+        return left
 
-    def _kam_refresh_isolated(self, company, partner_ids, today):
-        """The batch in a savepoint; when it fails, each of its accounts in its own."""
+    def _kam_refresh_isolated(self, company, partner_ids, today, commit=False):
+        """The batch in a savepoint; when it fails, each of its accounts in its own.
+
+        A conflict with a concurrent transaction is retried (see
+        ``kam_concurrency.run_with_retry``); returns the ids of the accounts
+        whose conflict outlived the retries, left to a later run.
+        """
+        what = f"Risk refresh: batch of {len(partner_ids)} account(s) of res.company({company.id})"
         try:
-            with self.env.cr.savepoint():
-                self._kam_refresh_batch(company, partner_ids, today)
+            if run_with_retry(
+                self.env, lambda: self._kam_refresh_batch(company, partner_ids, today), what,
+                commit=commit,
+            ):
+                return []
+            return list(partner_ids)
         except Exception:
             self.env.invalidate_all()
             if len(partner_ids) == 1:
@@ -266,31 +313,31 @@ class KamAccountHealth(models.Model):
                     "Risk refresh: res.partner(%s) of res.company(%s) failed and was skipped",
                     partner_ids[0], company.id,
                 )
-                return
+                return []
             _logger.warning(
                 "Risk refresh: a batch of %s accounts of res.company(%s) failed; "
                 "refreshing it account by account", len(partner_ids), company.id,
             )
-            for partner_id in partner_ids:
-                self._kam_refresh_isolated(company, [partner_id], today)
+        left = []
+        for partner_id in partner_ids:
+            left += self._kam_refresh_isolated(company, [partner_id], today, commit=commit)
+        return left
 
     def _kam_refresh_batch(self, company, partner_ids, today):
+        # The rows first, locked: a user refreshing one of them meanwhile
+        # waits for the batch instead of failing it at its end.
+        healths = self.sudo()._kam_ensure(company, partner_ids)
+        if healths:
+            self.env.cr.execute(
+                "SELECT id FROM kam_account_health WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                [healths.ids], log_exceptions=False,
+            )
+        by_partner = {health.partner_id.id: health for health in healths}
         history = self._kam_fetch_order_history(company, partner_ids)
         delays = self._kam_fetch_payment_delays(company, partner_ids, today)
         categories = self._kam_fetch_categories(company, partner_ids, today)
         contacts = self._kam_fetch_contacts(company, partner_ids, today)
         compliance = self._kam_fetch_compliance(company, partner_ids)
-
-        healths = self.sudo().search(
-            [("company_id", "=", company.id), ("partner_id", "in", partner_ids)]
-        )
-        by_partner = {health.partner_id.id: health for health in healths}
-        missing = [pid for pid in partner_ids if pid not in by_partner]
-        if missing:
-            created = self.sudo().create(
-                [{"partner_id": pid, "company_id": company.id} for pid in missing]
-            )
-            by_partner.update({health.partner_id.id: health for health in created})
 
         now = fields.Datetime.now()
         for partner_id in partner_ids:
@@ -312,6 +359,45 @@ class KamAccountHealth(models.Model):
             }
             vals["compliance_rate"] = compliance.get(partner_id, 0.0)
             by_partner[partner_id].write(vals)
+
+    @api.model
+    def _kam_ensure(self, company, partner_ids):
+        """The health rows of these accounts in ``company``, inserted when missing.
+
+        One ``INSERT … ON CONFLICT DO NOTHING`` on the unique (account,
+        company): a row that a concurrent transaction inserts at the same
+        moment (a user opening "Risk" while the cron runs) is never doubled,
+        and never fails this transaction on a unique violation. Under Odoo's
+        repeatable read, a row committed after this transaction began makes it
+        fail with a serialization failure instead, which Odoo replays for a
+        request and the cron retries in a new transaction. Inserted rows go
+        through the create access check of the user, as an ORM create would.
+        """
+        healths = self.search([("company_id", "=", company.id), ("partner_id", "in", list(partner_ids))])
+        missing = sorted(set(partner_ids) - set(healths.partner_id.ids))
+        if not missing:
+            return healths
+        self.check_access("create")
+        self.env["res.partner"].flush_model(["kam_user_id"])
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO kam_account_health
+                   (partner_id, company_id, kam_user_id, risk_score, risk_level, ending_flag_count,
+                    ending_warning, create_uid, write_uid, create_date, write_date)
+            SELECT partner.id, %(company)s, partner.kam_user_id, 0, 'low', 0, FALSE,
+                   %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM res_partner partner
+             WHERE partner.id = ANY(%(partners)s)
+             ORDER BY partner.id
+            ON CONFLICT (partner_id, company_id) DO NOTHING
+            RETURNING id
+            """,
+            company=company.id, partners=missing, uid=self.env.uid,
+        ), log_exceptions=False)  # a lost race: replayed by Odoo (request) or retried (cron)
+        created = self.browse([row[0] for row in self.env.cr.fetchall()])
+        created.check_access("create")
+        # A row that existed but was not readable stays out, as with a search.
+        return healths | self.search([("company_id", "=", company.id), ("partner_id", "in", missing)])
 
     @api.model
     def _kam_signals(self, company, today, orders, delays, categories, contacts):

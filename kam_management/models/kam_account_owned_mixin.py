@@ -6,6 +6,14 @@ from odoo.exceptions import AccessError
 KAM_MANAGER_GROUP = "kam_management.group_kam_manager"
 
 
+def kam_account_domain(records):
+    """Domain of the partners a KAM record can be kept on: the commercial
+    entities (companies, and individuals who are nobody's contact, SPEC §1),
+    as ``res.partner._kam_commercial_domain`` says. For the ``domain`` of
+    every field that names a key account."""
+    return records.env["res.partner"]._kam_commercial_domain()
+
+
 class KamAccountOwnedMixin(models.AbstractModel):
     """Something recorded on a key account: it belongs to the account's KAM and team.
 

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..rules.account_plan import plan_progress
+from .kam_account_owned_mixin import kam_account_domain
 from .kam_account_plan_review import RATINGS
 
 
@@ -32,7 +34,7 @@ class KamAccountPlan(models.Model):
     )
     partner_id = fields.Many2one(
         "res.partner", string="Account", required=True, index=True, tracking=True,
-        ondelete="cascade", check_company=True, domain="[('is_company', '=', True)]",
+        ondelete="cascade", check_company=True, domain=kam_account_domain,
     )
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, index=True,
@@ -85,8 +87,8 @@ class KamAccountPlan(models.Model):
                 continue
             period = plan.date_from and plan.date_to and self.env._(
                 "%(start)s – %(end)s",
-                start=fields.Date.to_string(plan.date_from),
-                end=fields.Date.to_string(plan.date_to),
+                start=format_date(self.env, plan.date_from),
+                end=format_date(self.env, plan.date_to),
             )
             plan.name = " · ".join(filter(None, [plan.partner_id.name, period]))
 
@@ -127,6 +129,19 @@ class KamAccountPlan(models.Model):
                 raise ValidationError(
                     self.env._("The plan %(plan)s ends before it starts.", plan=plan.name)
                 )
+
+    @api.constrains("partner_id")
+    def _check_partner_is_account(self):
+        """A plan is made for the account (the commercial entity), where its
+        record rules and the account's form look for it."""
+        for plan in self:
+            account = plan.partner_id.commercial_partner_id
+            if plan.partner_id != account:
+                raise ValidationError(self.env._(
+                    "%(person)s is a contact of %(account)s: make the account plan for %(account)s.",
+                    person=plan.partner_id.name,
+                    account=account.display_name,
+                ))
 
     @api.constrains("state", "partner_id", "company_id", "date_from", "date_to")
     def _check_one_active_plan(self):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_date
 
 RATINGS = [
     ("1", "Poor"),
@@ -111,7 +112,7 @@ class KamAccountPlanReview(models.Model):
                 author_id=author.id,
                 body=self.env._(
                     "Review of %(date)s commented: %(comment)s",
-                    date=fields.Date.to_string(review.date),
+                    date=format_date(self.env, review.date),
                     comment=review.manager_comment,
                 ),
                 partner_ids=plan.user_id.partner_id.ids,

@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..rules.bounds import DATE_BOUNDS, date_out_of_bounds
 from ..rules.cadence import (
@@ -13,6 +14,7 @@ from ..rules.cadence import (
     shift_past_cooldown,
     tender_milestones,
 )
+from .kam_account_owned_mixin import kam_account_domain
 
 _logger = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ class KamCommPlanLine(models.Model):
         index=True,
         ondelete="cascade",
         check_company=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        domain=kam_account_domain,
         help="The client itself (the company, or a private person who is the client), "
         "not one of its contacts: they go in People.",
     )
@@ -182,8 +184,8 @@ class KamCommPlanLine(models.Model):
                 raise ValidationError(self.env._(
                     "%(field)s of a plan line must be between %(low)s and %(high)s.",
                     field=self._fields[wrong[0]]._description_string(self.env),
-                    low=fields.Date.to_string(low),
-                    high=fields.Date.to_string(high),
+                    low=format_date(self.env, low),
+                    high=format_date(self.env, high),
                 ))
 
     def write(self, vals):
@@ -218,12 +220,11 @@ class KamCommPlanLine(models.Model):
             "res_model": "kam.contact.outcome.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {
-                "default_partner_id": self.partner_id.id,
-                "default_plan_line_id": self.id,
-                "default_channel": self.channel or "phone",
-                "default_contact_ids": self.contact_ids.ids,
-            },
+            # Only the source: the wizard fills the account, date, channel,
+            # people and summary from it. A default for one of those fields
+            # would stop the form from computing the others (they share a
+            # compute), leaving the required date empty.
+            "context": {"default_plan_line_id": self.id},
         }
 
     def action_view_occurrences(self):
@@ -459,7 +460,7 @@ class KamCommPlanLine(models.Model):
             line.sudo().write({"next_due_date": new_date, "state": "planned"})
             line.message_post(
                 body=self.env._(
-                    "Snoozed to %(date)s: %(reason)s", date=new_date, reason=reason
+                    "Snoozed to %(date)s: %(reason)s", date=format_date(self.env, new_date), reason=reason
                 )
             )
 
@@ -480,7 +481,7 @@ class KamCommPlanLine(models.Model):
             line._kam_move_on(line._kam_following(skipped))
             line.message_post(
                 body=self.env._(
-                    "Contact of %(date)s skipped: %(reason)s", date=skipped, reason=reason
+                    "Contact of %(date)s skipped: %(reason)s", date=format_date(self.env, skipped), reason=reason
                 )
             )
 
@@ -498,8 +499,8 @@ class KamCommPlanLine(models.Model):
             line.message_post(
                 body=self.env._(
                     "Moved to %(date)s: cool-down after the negative contact of %(contact_date)s.",
-                    date=new_due,
-                    contact_date=contact_log.date,
+                    date=format_date(self.env, new_due),
+                    contact_date=format_date(self.env, contact_log.date),
                 )
             )
 

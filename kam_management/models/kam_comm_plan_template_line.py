@@ -83,11 +83,44 @@ class KamCommCadenceMixin(models.AbstractModel):
         "the company's greeting lead time.",
     )
     note = fields.Text()
+    cadence_display = fields.Char(
+        string="How Often",
+        compute="_compute_cadence_display",
+        help="The cadence in words: every 10 days, twice a quarter, every year on 03-08…",
+    )
 
     @api.depends("channel")
     def _compute_is_personal(self):
         for line in self:
             line.is_personal = line.channel in PERSONAL_CHANNELS
+
+    @api.depends("cadence_kind", "interval_days", "times", "yearly_dates", "date_source")
+    def _compute_cadence_display(self):
+        sources = dict(self._fields["date_source"]._description_selection(self.env))
+        for line in self:
+            line.cadence_display = line._kam_cadence_words(sources)
+
+    def _kam_cadence_words(self, sources):
+        self.ensure_one()
+        kind = self.cadence_kind
+        if kind == "interval":
+            if self.interval_days == 1:
+                return self.env._("every day")
+            return self.env._("every %(days)s days", days=self.interval_days)
+        if kind in ("per_quarter", "per_year"):
+            if self.times == 1:
+                return self.env._("once a quarter") if kind == "per_quarter" else self.env._("once a year")
+            if kind == "per_quarter":
+                return self.env._("%(times)s times a quarter", times=self.times)
+            return self.env._("%(times)s times a year", times=self.times)
+        if kind == "yearly_dates":
+            dates = [self.yearly_dates] if self.yearly_dates else []
+            if self.date_source != "fixed":
+                dates.append(sources.get(self.date_source, ""))
+            return self.env._("every year on %(dates)s", dates=", ".join(dates))
+        if kind == "once":
+            return self.env._("once")
+        return ""
 
     @api.constrains("cadence_kind", "interval_days", "times", "yearly_dates", "date_source", "lead_days")
     def _check_cadence(self):

@@ -5,14 +5,14 @@ from collections import defaultdict
 import psycopg2.errors
 
 from odoo import api, fields, models, modules
-from odoo.tools import split_every
+from odoo.tools import format_date, split_every
 
 from ..rules.cadence import (
-    next_working_day,
     positive_gap_exceeded,
     shift_past_cooldown,
     should_materialise,
 )
+from .kam_concurrency import CONCURRENCY_ERRORS, run_with_retry
 
 _logger = logging.getLogger(__name__)
 
@@ -20,6 +20,8 @@ _logger = logging.getLogger(__name__)
 MAX_CATCH_UP = 400
 # Past meetings are logged automatically when they ended within these days.
 MEETING_LOOKBACK_DAYS = 7
+# A run that left accounts to a later run comes back after this many minutes.
+RESCHEDULE_MINUTES = 1
 
 
 class KamCommScheduler(models.AbstractModel):
@@ -29,11 +31,15 @@ class KamCommScheduler(models.AbstractModel):
     batch: due plan lines and rule hits become occurrences (one insert that
     skips known keys) and reminder activities (one batched create), overdue
     lines are marked, missed cycles closed. Each batch runs in a savepoint and
-    is committed outside tests, so a failure or a concurrent run only costs
-    that batch, and nothing is ever created twice. A batch that fails is run
-    again account by account, each in its own savepoint, so that one bad
-    record costs only its own account (logged with its id); a plan line whose
-    dates cannot be computed is skipped and logged without stopping its batch.
+    is committed outside tests, so a failure only costs that batch, and
+    nothing is ever created twice. A batch that meets a concurrent transaction
+    (a user's contact log, a run on another server) is retried in a new
+    transaction; when the conflict outlives the retries, its accounts are left
+    to a run rescheduled for a minute later, never counted as done. A batch
+    that fails otherwise is run again account by account, each in its own
+    savepoint, so that one bad record costs only its own account (logged with
+    its id); a plan line whose dates cannot be computed is skipped and logged
+    without stopping its batch.
     """
 
     _name = "kam.comm.scheduler"
@@ -44,11 +50,16 @@ class KamCommScheduler(models.AbstractModel):
         """Daily run.
 
         ``commit=False`` (or the context key ``kam_no_commit``) keeps everything
-        in the caller's transaction: demo data, benchmarks.
+        in the caller's transaction: demo data, benchmarks. Returns whether
+        everything was done: False when accounts were left to a later run
+        (rescheduled, see ``_kam_reschedule``).
         """
-        commit = commit and not self.env.context.get("kam_no_commit")
+        commit = commit and not self.env.context.get("kam_no_commit") and not modules.module.current_test
         today = fields.Date.context_today(self)
         scheduler = self.sudo()
+        Partner = scheduler.env["res.partner"]
+        left = Partner
+        done = 0
         for company in scheduler.env["res.company"].search([]):
             try:
                 with scheduler.env.cr.savepoint():
@@ -59,18 +70,47 @@ class KamCommScheduler(models.AbstractModel):
                     "company skipped", company.id, company.name,
                 )
                 continue
-            done = 0
+            processed = 0
             for batch_ids in split_every(batch_size, account_ids):
-                partners = scheduler.env["res.partner"].browse(batch_ids)
-                scheduler.with_company(company)._kam_run_batch(company, partners, today)
-                done += len(batch_ids)
-                scheduler.env["ir.cron"]._notify_progress(done=done, remaining=len(account_ids) - done)
+                batch_left = scheduler.with_company(company)._kam_run_batch(
+                    company, Partner.browse(batch_ids), today, commit=commit,
+                )
+                left |= batch_left
+                processed += len(batch_ids)
+                done += len(batch_ids) - len(batch_left)
+                scheduler.env["ir.cron"]._notify_progress(
+                    done=done, remaining=len(account_ids) - processed + len(left),
+                )
                 if commit:
                     scheduler._kam_commit()
-        scheduler._kam_log_past_meetings()
+        meetings_done = run_with_retry(
+            scheduler.env, scheduler._kam_log_past_meetings, "Communication plan: past meetings",
+            commit=commit,
+        )
+        if left or not meetings_done:
+            scheduler._kam_reschedule(left, meetings_done, done)
         if commit:
             scheduler._kam_commit()
-        return True
+        return not left and meetings_done
+
+    def _kam_reschedule(self, left, meetings_done, done):
+        """Say what is left and make sure a run comes back for it.
+
+        Inside the cron with some accounts done, the progress (remaining > 0)
+        already makes Odoo run the job again at once; otherwise (nothing could
+        be done, or a run outside the cron) the cron is triggered in a minute.
+        """
+        _logger.warning(
+            "Communication plan: %s account(s) %s%s left to a later run after conflicts with "
+            "concurrent transactions; run rescheduled",
+            len(left), left.ids[:50], "" if meetings_done else " and the past meetings",
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(left) or 1)
+        if done and self.env.context.get("ir_cron_progress_id"):
+            return
+        cron = self.env.ref("kam_management.ir_cron_kam_comm_plan", raise_if_not_found=False)
+        if cron:
+            cron._trigger(fields.Datetime.now() + datetime.timedelta(minutes=RESCHEDULE_MINUTES))
 
     def _kam_commit(self):
         """Keep finished batches when a later one fails; never inside tests."""
@@ -104,18 +144,21 @@ class KamCommScheduler(models.AbstractModel):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
-    def _kam_run_batch(self, company, partners, today):
-        """Run a batch in a savepoint; when it fails, run it again account by account."""
+    def _kam_run_batch(self, company, partners, today, commit=False):
+        """Run a batch in a savepoint; return the accounts left to a later run.
+
+        A conflict with a concurrent transaction is retried in a new
+        transaction when ``commit`` allows it (the cron); the accounts of a
+        batch whose conflict outlives the retries are returned. When the batch
+        fails otherwise, it is run again account by account.
+        """
+        what = f"Communication plan: batch of {len(partners)} account(s) of res.company({company.id})"
         try:
-            with self.env.cr.savepoint():
-                self._kam_process_batch(company, partners, today)
-        except psycopg2.errors.SerializationFailure:
-            # A concurrent run inserted the same keys first: it owns this batch.
-            self.env.invalidate_all()
-            _logger.info(
-                "Communication plan: %s accounts of %s left to a concurrent run",
-                len(partners), company.name,
-            )
+            if run_with_retry(
+                self.env, lambda: self._kam_process_batch(company, partners, today), what, commit=commit,
+            ):
+                return partners.browse()
+            return partners
         except Exception:
             self.env.invalidate_all()
             if len(partners) == 1:
@@ -123,16 +166,19 @@ class KamCommScheduler(models.AbstractModel):
                     "Communication plan: res.partner(%s) of res.company(%s) failed and was skipped",
                     partners.id, company.id,
                 )
-                return
+                return partners.browse()
             _logger.warning(
                 "Communication plan: a batch of %s accounts of res.company(%s) failed; "
                 "running it account by account", len(partners), company.id,
             )
-            for partner in partners:
-                self._kam_run_batch(company, partner, today)
+        left = partners.browse()
+        for partner in partners:
+            left |= self._kam_run_batch(company, partner, today, commit=commit)
+        return left
 
     def _kam_process_batch(self, company, partners, today):
         Occurrence = self.env["kam.comm.occurrence"]
+        self._kam_lock_batch(company, partners)
         lines = self.env["kam.comm.plan.line"].search(
             [
                 ("partner_id", "in", partners.ids),
@@ -157,6 +203,37 @@ class KamCommScheduler(models.AbstractModel):
         inserted = Occurrence._kam_insert(plan["new"] + hits)
         Occurrence._kam_create_activities(inserted)
         self._kam_update_lines(plan["updates"])
+
+    def _kam_lock_batch(self, company, partners):
+        """Lock the plan lines and open occurrences the batch may write, first thing.
+
+        A user's write on one of them (a contact log, a note) then waits for the
+        batch instead of failing it at its end: a conflict can only come from a
+        write committed between the batch's snapshot and these two queries.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM kam_comm_plan_line
+             WHERE partner_id = ANY(%s) AND company_id = %s AND state != 'done'
+             ORDER BY id
+               FOR NO KEY UPDATE
+            """,
+            [partners.ids, company.id],
+            log_exceptions=False,  # a conflict is retried by the caller
+        )
+        line_ids = [row[0] for row in self.env.cr.fetchall()]
+        if line_ids:
+            self.env.cr.execute(
+                """
+                SELECT id FROM kam_comm_occurrence
+                 WHERE line_id = ANY(%s) AND state = 'open'
+                 ORDER BY id
+                   FOR NO KEY UPDATE
+                """,
+                [line_ids],
+                log_exceptions=False,
+            )
 
     def _kam_plan_lines(self, lines, open_occurrences, cooldowns, company, today):
         """Walk the lines of a batch in memory: what to create, close, move and mark."""
@@ -261,6 +338,7 @@ class KamCommScheduler(models.AbstractModel):
              WHERE line.id = v.id
             """,
             [self.env.uid, list(ids), list(cycles), list(dues), list(states)],
+            log_exceptions=False,  # a conflict with a user's write is retried by the caller
         )
         self.env["kam.comm.plan.line"].browse(ids).invalidate_recordset(
             ["cycle_date", "next_due_date", "state"]
@@ -322,7 +400,10 @@ class KamCommScheduler(models.AbstractModel):
             if not positive_gap_exceeded(last, company.kam_positive_gap_days, today, since=account.kam_key_since or None):
                 continue
             if last:
-                summary = self.env._("No positive contact since %(date)s", date=last)
+                summary = self.env._(
+                    "No positive contact since %(date)s",
+                    date=format_date(self.env, last, lang_code=account.kam_user_id.lang),
+                )
             else:
                 summary = self.env._("No positive contact logged yet")
             hits.append({
@@ -361,7 +442,11 @@ class KamCommScheduler(models.AbstractModel):
             person = people.browse(item["partner_id"])
             if item["kind"] == "birthday":
                 key = f"birthday:{company.id}:{account.id}:{person.id}:{item['date'].isoformat()}"
-                summary = self.env._("Birthday of %(name)s on %(date)s", name=person.name, date=item["date"])
+                summary = self.env._(
+                    "Birthday of %(name)s on %(date)s",
+                    name=person.name,
+                    date=format_date(self.env, item["date"], lang_code=account.kam_user_id.lang),
+                )
             else:
                 key = (
                     f"pdate:{company.id}:{account.id}:{person.id}:{item['date'].isoformat()}:"
@@ -369,7 +454,8 @@ class KamCommScheduler(models.AbstractModel):
                 )
                 summary = self.env._(
                     "%(occasion)s of %(name)s on %(date)s",
-                    occasion=item["occasion"], name=person.name, date=item["date"],
+                    occasion=item["occasion"], name=person.name,
+                    date=format_date(self.env, item["date"], lang_code=account.kam_user_id.lang),
                 )
             hits.append({
                 "dedup_key": key,
@@ -402,12 +488,18 @@ class KamCommScheduler(models.AbstractModel):
         """
         activity_type = self.env.ref("kam_management.kam_activity_type_followup")
         vals_list = []
+        due_dates = {}  # (company, sent date): the next working day of its calendar
         for order in orders.sudo():
             company = order.company_id
             account = order.partner_id.commercial_partner_id
             if not company.kam_followup_enabled or account.kam_status != "key" or not order.kam_sent_date:
                 continue
-            due = next_working_day(order.kam_sent_date, self._kam_holidays(company, order.kam_sent_date))
+            key = (company, order.kam_sent_date)
+            if key not in due_dates:
+                due_dates[key] = company.resource_calendar_id._kam_next_working_day(
+                    order.kam_sent_date, company
+                )
+            due = due_dates[key]
             user = order.user_id or account.kam_user_id
             if not user:
                 continue
@@ -442,30 +534,6 @@ class KamCommScheduler(models.AbstractModel):
             ]
         )._kam_close("skipped", reason=reason)
 
-    @api.model
-    def _kam_holidays(self, company, start, days=31):
-        """Public holidays (global leaves of the company's working calendar) after ``start``."""
-        calendar = company.resource_calendar_id
-        if "resource.calendar.leaves" not in self.env or not calendar:
-            return set()
-        start_dt = datetime.datetime.combine(start, datetime.time.min)
-        end_dt = start_dt + datetime.timedelta(days=days)
-        leaves = self.env["resource.calendar.leaves"].sudo().search(
-            [
-                ("resource_id", "=", False),
-                ("calendar_id", "in", (calendar.id, False)),
-                ("date_from", "<", end_dt),
-                ("date_to", ">", start_dt),
-            ]
-        )
-        holidays = set()
-        for leave in leaves:
-            day = leave.date_from.date()
-            while day <= leave.date_to.date():
-                holidays.add(day)
-                day += datetime.timedelta(days=1)
-        return holidays
-
     # ------------------------------------------------------------------
     # Meetings
     # ------------------------------------------------------------------
@@ -490,6 +558,8 @@ class KamCommScheduler(models.AbstractModel):
         except psycopg2.errors.UniqueViolation:
             self.env.invalidate_all()
             return logs
+        except CONCURRENCY_ERRORS:
+            raise  # the caller retries or reschedules: not a bad record
         except Exception:
             self.env.invalidate_all()
             _logger.warning(
@@ -502,6 +572,8 @@ class KamCommScheduler(models.AbstractModel):
                     logs |= event._kam_log_contacts(to_review=True)
             except psycopg2.errors.UniqueViolation:
                 self.env.invalidate_all()
+            except CONCURRENCY_ERRORS:
+                raise
             except Exception:
                 self.env.invalidate_all()
                 _logger.exception(

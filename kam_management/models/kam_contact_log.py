@@ -1,7 +1,10 @@
 from odoo import api, fields, models
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..rules.cadence import cooldown_until
+from .kam_account_owned_mixin import kam_account_domain
 
 CHANNELS = [
     ("in_person", "In Person"),
@@ -21,6 +24,9 @@ OUTCOMES = [
     ("neutral", "Neutral"),
     ("negative", "Negative"),
 ]
+# What the account's risk reads from its contact log: the last positive contact,
+# the negative ones and, through the plan lines they fulfil, the compliance.
+HEALTH_FIELDS = {"partner_id", "company_id", "date", "outcome", "plan_line_id"}
 
 
 class KamContactLog(models.Model):
@@ -47,7 +53,7 @@ class KamContactLog(models.Model):
         index=True,
         ondelete="cascade",
         check_company=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        domain=kam_account_domain,
         help="The client itself (the company, or a private person who is the client), "
         "not one of its contacts: they go in People.",
     )
@@ -149,7 +155,7 @@ class KamContactLog(models.Model):
             log.display_name = " – ".join(
                 part for part in (
                     log.partner_id.display_name,
-                    log.date and fields.Date.to_string(log.date),
+                    log.date and format_date(self.env, log.date),
                     channels.get(log.channel),
                 ) if part
             )
@@ -160,7 +166,10 @@ class KamContactLog(models.Model):
         for log in self:
             if log.date > today:
                 raise ValidationError(
-                    self.env._("A contact cannot be logged in the future (%(date)s).", date=log.date)
+                    self.env._(
+                        "A contact cannot be logged in the future (%(date)s).",
+                        date=format_date(self.env, log.date),
+                    )
                 )
 
     @api.constrains("partner_id")
@@ -206,15 +215,29 @@ class KamContactLog(models.Model):
     def create(self, vals_list):
         logs = super().create(vals_list)
         logs._kam_apply_effects()
+        self._kam_refresh_health(logs._kam_health_accounts())
         return logs
 
     def write(self, vals):
         negative_before = self.filtered(lambda log: log.outcome == "negative")
+        accounts_before = self._kam_health_accounts() if HEALTH_FIELDS & vals.keys() else {}
         res = super().write(vals)
         if "plan_line_id" in vals:
             self.filtered("plan_line_id").sudo().plan_line_id._kam_register_contacts(self.sudo())
         if {"outcome", "date"} & vals.keys():
             (self.filtered(lambda log: log.outcome == "negative") - negative_before)._kam_apply_cooldowns()
+        if accounts_before:
+            accounts = self._kam_health_accounts()
+            for company, partners in accounts_before.items():
+                accounts[company] = accounts.get(company, partners) | partners
+            self._kam_refresh_health(accounts)
+        return res
+
+    def unlink(self):
+        # the module's own uninstall removes every risk with the logs
+        accounts = {} if self.env.context.get(MODULE_UNINSTALL_FLAG) else self._kam_health_accounts()
+        res = super().unlink()
+        self._kam_refresh_health(accounts)
         return res
 
     # ------------------------------------------------------------------
@@ -241,6 +264,34 @@ class KamContactLog(models.Model):
         lines._kam_register_contacts(logs)
         logs.filtered(lambda log: log.outcome == "negative")._kam_apply_cooldowns()
         logs._kam_update_dmu_last_contact()
+
+    def _kam_health_accounts(self):
+        """``{company: accounts}`` whose risk reads these logs."""
+        return {
+            company: logs.partner_id
+            for company, logs in self.sudo().grouped("company_id").items()
+        }
+
+    @api.model
+    def _kam_refresh_health(self, accounts):
+        """Refresh the risk of ``accounts`` (``{company: partners}``) now, not at night.
+
+        Its reasons quote the last positive and the negative contacts: they must
+        not contradict the log the user just wrote. Only a risk the account
+        already has is refreshed: the nightly job gives a new key account its
+        first one. A company whose risk settings are out of bounds is left to
+        that job, which reports it; a refresh that fails is logged and never
+        prevents the contact from being saved.
+        """
+        Health = self.env["kam.account.health"].sudo()
+        for company, partners in accounts.items():
+            if not partners or company._kam_settings_errors("risk"):
+                continue
+            with_risk = Health.search([
+                ("company_id", "=", company.id), ("partner_id", "in", partners.ids),
+            ]).partner_id
+            if with_risk:
+                Health._kam_refresh(company, partners=with_risk, isolate=True)
 
     def _kam_update_dmu_last_contact(self):
         """The DMU members met keep the date and outcome of their last contact (SPEC §2)."""

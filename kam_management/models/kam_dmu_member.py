@@ -327,6 +327,7 @@ class KamDmuMember(models.Model):
         profiles.write(profile_vals)
         self.invalidate_recordset(["kam_profile_id", *PROFILE_FIELDS])
 
+    @api.readonly
     @api.model
     def get_relationship_map_data(self, partner_id):
         """Nodes and edges of an account's DMU for the relationship map.
@@ -379,6 +380,7 @@ class KamDmuMember(models.Model):
             "stages": stages,
         }
 
+    @api.readonly
     @api.model
     def get_relationship_map_accounts(self):
         """Accounts with a DMU in the current company, for the map's account picker."""

@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import is_html_empty
 
 from ..rules.dmu import completeness, days_since, is_stale, stale_cutoff
+from .kam_account_owned_mixin import kam_account_domain
 
 COMPANY_SIZES = [
     ("micro", "Micro (under 10 people)"),
@@ -90,7 +91,7 @@ class KamDossierItemMixin(models.AbstractModel):
         index=True,
         ondelete="cascade",
         check_company=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        domain=kam_account_domain,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -195,7 +196,7 @@ class KamDossier(models.Model):
         ondelete="cascade",
         tracking=True,
         check_company=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        domain=kam_account_domain,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -268,7 +269,7 @@ class KamDossier(models.Model):
         DEPENDENCY_LEVELS, string="Dependency", compute="_compute_metrics"
     )
     has_metrics = fields.Boolean(compute="_compute_metrics")
-    risk_score = fields.Float(compute="_compute_risk", digits=(16, 1))
+    risk_score = fields.Integer(compute="_compute_risk")
     risk_reasons = fields.Text(compute="_compute_risk")
     has_risk = fields.Boolean(compute="_compute_risk")
 
@@ -351,7 +352,7 @@ class KamDossier(models.Model):
         for dossier in self:
             health = healths.get((dossier.partner_id.id, dossier.company_id.id))
             dossier.has_risk = bool(health)
-            dossier.risk_score = health.risk_score if health else 0.0
+            dossier.risk_score = health.risk_score if health else 0
             reasons = health and "risk_reasons" in health._fields and health.risk_reasons
             dossier.risk_reasons = reasons or False
 

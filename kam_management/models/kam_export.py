@@ -3,10 +3,11 @@ import tempfile
 
 from odoo import api, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext, is_html_empty
 
 from ..report.kam_xlsx import Column, build_dossier_workbook, build_portfolio_workbook
-from ..rules.risk import portfolio_band_status
+from ..rules.shares import portfolio_state
+from .kam_dossier import CHECKABLE_FIELDS as BUSINESS_FIELDS
 
 READ_BATCH = 1000
 
@@ -94,14 +95,16 @@ class KamExport(models.AbstractModel):
     def _kam_build_dossier_workbook(self, partners, date_from=None, date_to=None):
         """The dossier workbook of these accounts, as bytes.
 
-        Sheets: Summary, DMU, Plan, Contacts, Competitors, Metrics; one table
-        each, with the account in the first column so that several accounts
-        can be filtered.
+        Sheets: Summary, Business, DMU, Plan, Contacts, Competitors, Metrics
+        (the four parts of the client card); one table each, with the account
+        in the first column so that several accounts can be filtered.
         """
         data = self._kam_dossier_data(partners, date_from, date_to)
         entries = list(data.values())
         sheets = [
             (self.env._("Summary"), self._kam_summary_columns(), self._kam_summary_rows(entries)),
+            (self.env._("Business"), self._kam_business_columns(),
+             self._kam_business_rows(entries)),
             (self.env._("DMU"), self._kam_dmu_columns(), self._kam_dmu_rows(entries)),
             (self.env._("Plan"), self._kam_plan_columns(), self._kam_plan_rows(entries)),
             (self.env._("Contacts"), self._kam_contact_columns(), self._kam_contact_rows(entries)),
@@ -125,12 +128,13 @@ class KamExport(models.AbstractModel):
             Column("industry", self.env._("Industry"), "text", 20),
             Column("completeness", self.env._("Dossier Completeness"), "percent", 12),
             Column("dossier_update", self.env._("Dossier Updated"), "datetime", 16),
-            Column("risk_score", self.env._("Risk Score"), "int", 10),
+            Column("risk_score", self.env._("Risk Score"), "percent", 10),
             Column("risk_level", self.env._("Risk"), "text", 10),
             Column("risk_reasons", self.env._("Risk Reasons"), "wrap", 60),
             Column("ending_flags", self.env._("Ending Flags"), "int", 10),
             Column("decision", self.env._("Decision"), "text", 18),
             Column("decision_date", self.env._("Decision Date"), "date", 12),
+            Column("note", self.env._("Internal Note"), "wrap", 60),
         ]
 
     def _kam_summary_rows(self, entries):
@@ -153,7 +157,44 @@ class KamExport(models.AbstractModel):
                 "ending_flags": health.ending_flag_count if health else None,
                 "decision": self._kam_selection(health, "decision"),
                 "decision_date": health.decision_date if health else None,
+                "note": self._kam_plain_text(partner.comment),
             }
+
+    def _kam_business_columns(self):
+        """The business part of the client card (digest §3.2), from the dossier."""
+        Dossier = self.env["kam.dossier"]
+        columns = [Column("partner", self.env._("Account"), "text", 30)]
+        kinds = {"date": "date", "integer": "int", "monetary": "money", "html": "wrap"}
+        widths = {"wrap": 50, "money": 16}
+        for fname in BUSINESS_FIELDS:
+            field = Dossier._fields[fname]
+            kind = kinds.get(field.type, "text")
+            columns.append(Column(
+                fname, field._description_string(self.env), kind, widths.get(kind, 18),
+            ))
+        return columns
+
+    def _kam_business_rows(self, entries):
+        for entry in entries:
+            dossier = entry["dossier"][:1]
+            row = {"partner": entry["partner"].display_name}
+            if dossier:
+                for fname in BUSINESS_FIELDS:
+                    field = dossier._fields[fname]
+                    value = dossier[fname]
+                    if field.type == "many2one":
+                        value = value.display_name
+                    elif field.type == "selection":
+                        value = self._kam_selection(dossier, fname)
+                    elif field.type == "html":
+                        value = self._kam_plain_text(value)
+                    row[fname] = value
+            yield row
+
+    @api.model
+    def _kam_plain_text(self, html):
+        """Rich text as the plain text a spreadsheet cell holds."""
+        return None if is_html_empty(html) else html2plaintext(html)
 
     def _kam_dmu_columns(self):
         return [
@@ -298,7 +339,7 @@ class KamExport(models.AbstractModel):
             Column("last_order", self.env._("Last Order"), "date", 12),
             Column("interval", self.env._("Days Between Orders"), "float", 12),
             Column("compliance", self.env._("Plan Compliance"), "percent", 11),
-            Column("risk_score", self.env._("Risk Score"), "int", 9),
+            Column("risk_score", self.env._("Risk Score"), "percent", 9),
             Column("signals", self.env._("Risk Signals"), "wrap", 60),
         ]
 
@@ -348,7 +389,7 @@ class KamExport(models.AbstractModel):
             Column("compliance_rate", self.env._("Plan Compliance"), "percent", 11),
             Column("completeness", self.env._("Dossier Completeness"), "percent", 11),
             Column("plan_progress", self.env._("Plan Progress"), "percent", 11),
-            Column("risk_score", self.env._("Risk Score"), "int", 9),
+            Column("risk_score", self.env._("Risk Score"), "percent", 9),
             Column("risk_level", self.env._("Risk"), "text", 9),
             Column("ending_warning", self.env._("Decide Quickly"), "bool", 9),
         ]
@@ -432,7 +473,7 @@ class KamExport(models.AbstractModel):
             company=summary.company_id.name, share=round(summary.key_share, 1),
             low=summary.band_low, high=summary.band_high,
         ), False)]
-        status = portfolio_band_status(
+        status = portfolio_state(
             summary.key_share, summary.band_low, summary.band_high, summary.mono_share,
         )
         if status == "mono":

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 
 class KamPersonProfile(models.Model):
@@ -57,7 +58,7 @@ class KamPersonProfile(models.Model):
                 raise ValidationError(self.env._(
                     "The birthday of %(person)s cannot be in the future (%(date)s).",
                     person=profile.partner_id.display_name,
-                    date=fields.Date.to_string(profile.birthday),
+                    date=format_date(self.env, profile.birthday),
                 ))
 
     @api.model_create_multi

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # Documents whose done activities are contacts with the (commercial) partner.
 KAM_CONTACT_MODELS = ("res.partner", "crm.lead", "sale.order", "kam.dmu.member")
@@ -63,12 +64,16 @@ class MailActivity(models.Model):
         """Done contact activities with key accounts become contact logs.
 
         The outcome comes from the mark-done popover (saved on the activity as
-        ``kam_outcome``) or the outcome dialog (context ``kam_contact_outcome``);
-        without it the contact is neutral and flagged for review. Logs are written as superuser and only for key accounts or
-        planned contacts, so users outside KAM never meet an access error.
+        ``kam_outcome``) or the outcome dialog (context ``kam_contact_outcome``).
+        A KAM user who is asked the outcome must give it; for anyone else
+        (a salesperson, a job) the contact is neutral and flagged for review.
+        Logs are written as superuser and only for key accounts or planned
+        contacts, so users outside KAM never meet an access error.
         """
+        self._kam_vip_reviews_done()
         log_vals_list = []
         if not self.env.context.get("kam_skip_contact_log"):
+            self._kam_check_outcome_given()
             log_vals_list = self._kam_contact_log_values(feedback)
         occurrences = self.filtered("kam_occurrence_id").kam_occurrence_id.sudo()
         non_plan = occurrences.filtered(lambda occ: occ.rule != "plan" and occ.state == "open")
@@ -101,6 +106,24 @@ class MailActivity(models.Model):
                 if partner:
                     result[activity.id] = partner.commercial_partner_id
         return result
+
+    def _kam_check_outcome_given(self):
+        """Refuse to close a contact whose outcome the user was asked and did not give.
+
+        The outcome is what the rules need (a positive contact resets the
+        contact gap, a negative one starts a cool-down): a contact closed
+        without it would count as neutral without anybody having said so.
+        """
+        if self.env.su or self.env.context.get("kam_contact_outcome"):
+            return
+        missing = self.filtered(lambda activity: activity.kam_ask_outcome and not activity.kam_outcome)
+        if missing:
+            raise UserError(self.env._(
+                "How did “%(activity)s” go? Choose Positive, Neutral or Negative before marking "
+                "it done: the outcome feeds the key-account rules (a positive contact resets the "
+                "contact gap, a negative one starts a cool-down).",
+                activity=missing[0].summary or missing[0].activity_type_id.name,
+            ))
 
     def _kam_logs_contact(self, account):
         """A contact type, on a key account or planned by the account's communication plan."""
@@ -172,8 +195,8 @@ class MailActivity(models.Model):
 
     # ------------------------------------------------------------------
     # Identification (SPEC §1): key-account alerts are plain activities,
-    # tagged with their kind and company so that the recompute can tell
-    # whether the alert is already open (never duplicated on a rerun).
+    # tagged with their kind and company; their state (open, answered,
+    # cleared) and figures are kept on kam.alert, which keeps them true.
     # ------------------------------------------------------------------
 
     kam_alert_kind = fields.Selection(
@@ -190,3 +213,31 @@ class MailActivity(models.Model):
         "res.company", string="Alert Company", readonly=True,
         help="The company whose figures raised the key-account alert.",
     )
+
+    def _kam_vip_reviews_done(self):
+        """A KAM Manager who marks an overdue-VIP-review alert done has reviewed
+        the account: its next review is rolled forward (``res.partner.
+        _kam_vip_record_review``). Anyone else, and the code as superuser, only
+        closes the alert."""
+        reviews = self.filtered(
+            lambda activity: activity.kam_alert_kind == "vip_review"
+            and activity.res_model == "res.partner"
+        )
+        if (
+            reviews
+            and not self.env.su
+            and not self.env.context.get("kam_vip_reviewed")
+            and self.env.user.has_group("kam_management.group_kam_manager")
+        ):
+            accounts = self.env["res.partner"].browse(reviews.mapped("res_id")).exists()
+            accounts.filtered("kam_is_vip")._kam_vip_record_review()
+
+    def _to_store(self, store):
+        """The chatter: an alert quoting a figure the reader's groups may not read
+        (a client's share for a salesperson) is shown without it."""
+        super()._to_store(store)
+        alerts = self.filtered("kam_alert_kind")
+        if not alerts:
+            return
+        for activity_id, (summary, _note) in self.env["kam.alert"]._kam_reader_texts(alerts).items():
+            store.add(self.browse(activity_id), {"summary": summary})

@@ -61,6 +61,11 @@ class ResCompany(models.Model):
     kam_working_orders = fields.Integer(string="Working Client Orders", default=1)
     kam_regular_orders = fields.Integer(string="Regular Client Orders", default=3)
     kam_vip_review_days = fields.Integer(string="VIP Review Interval (days)", default=180)
+    kam_quotation_validity_days = fields.Integer(
+        string="Key-Account Quotation Validity (days)", default=30,
+        help="Quotations to key accounts must expire: when the default quotation validity "
+        "of the company is 0 (no expiry), they are valid for this many days.",
+    )
 
     # Dossier (SPEC §2)
     kam_dossier_stale_days = fields.Integer(string="Dossier Stale After (days)", default=90)
@@ -127,6 +132,10 @@ class ResCompany(models.Model):
             "kam_window_months", "kam_max_accounts_per_kam", "kam_working_orders",
             "kam_regular_orders", "kam_vip_review_days",
         ])
+
+    @api.constrains("kam_quotation_validity_days")
+    def _check_kam_quotation_validity_days(self):
+        self._kam_check_bounds(["kam_quotation_validity_days"])
 
     @api.constrains("kam_absolute_threshold")
     def _check_kam_absolute_threshold(self):

@@ -32,6 +32,9 @@ class ResConfigSettings(models.TransientModel):
     kam_working_orders = fields.Integer(related="company_id.kam_working_orders", readonly=False)
     kam_regular_orders = fields.Integer(related="company_id.kam_regular_orders", readonly=False)
     kam_vip_review_days = fields.Integer(related="company_id.kam_vip_review_days", readonly=False)
+    kam_quotation_validity_days = fields.Integer(
+        related="company_id.kam_quotation_validity_days", readonly=False
+    )
     kam_dossier_stale_days = fields.Integer(
         related="company_id.kam_dossier_stale_days", readonly=False
     )

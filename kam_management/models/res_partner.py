@@ -1,13 +1,17 @@
+import datetime
 import logging
 from collections import namedtuple
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
+from odoo.tools.safe_eval import safe_eval
 
+from ..rules import risk
 from ..rules.dmu import next_occurrence
 from ..rules.shares import AUTO_LIFECYCLE_BLOCKS, kam_overloaded, portfolio_state
+from .kam_concurrency import RETRY_ERRORS
 from .kam_partner_metric import DEPENDENCY_LEVELS
 
 _logger = logging.getLogger(__name__)
@@ -120,6 +124,13 @@ class ResPartner(models.Model):
     kam_identity_editable = fields.Boolean(
         compute="_compute_kam_identity_editable",
         help="Technical: the current user may change the key-account identity (KAM Manager).",
+    )
+    kam_is_owned = fields.Boolean(
+        string="On My Account Team",
+        compute="_compute_kam_is_owned",
+        help="Technical: the current user works on the key-account data of this account (its "
+        "KAM, a member of its account team, or a KAM Manager). The others see neither its "
+        "figures nor its dossier, DMU and plans: the form hides them or says they are restricted.",
     )
     kam_lifecycle_block = fields.Selection(
         LIFECYCLE_BLOCKS, string="Client-Base Block", copy=False
@@ -356,6 +367,16 @@ class ResPartner(models.Model):
         try:
             with self.env.cr.savepoint():
                 return True, function(*args)
+        except RETRY_ERRORS as error:
+            # A concurrent transaction (another server's recompute, a user), not a
+            # bad record: left to a run of the recompute a minute later.
+            self.env.invalidate_all()
+            _logger.warning(
+                "Key-account recompute: %s met a concurrent transaction (%s); left to a run of "
+                "the recompute in a minute", what, error.pgerror.strip() if error.pgerror else type(error).__name__,
+            )
+            self._kam_reschedule_recompute()
+            return False, None
         except Exception:
             self.env.invalidate_all()
             if log:
@@ -363,6 +384,13 @@ class ResPartner(models.Model):
             else:
                 _logger.warning("Key-account recompute: %s failed; retrying company by company", what)
             return False, None
+
+    @api.model
+    def _kam_reschedule_recompute(self, minutes=1):
+        """Trigger the recompute cron ``minutes`` from now (work left after a conflict)."""
+        cron = self.env.ref("kam_management.ir_cron_kam_recompute_metrics", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(fields.Datetime.now() + datetime.timedelta(minutes=minutes))
 
     # ------------------------------------------------------------------
     # Identification: private helpers
@@ -419,7 +447,7 @@ class ResPartner(models.Model):
         falling = self.search(
             expression.AND([scope, [("kam_status", "=", "candidate"), ("id", "not in", qualified)]])
         )
-        date = fields.Date.to_string(today)
+        date = format_date(self.env, today)
         if rising:
             rising.write({
                 "kam_status": "candidate",
@@ -488,7 +516,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _kam_raise_alerts(self, companies, partner_ids=None, today=None):
-        """One activity per alert (kind, record, company) while none is open.
+        """One activity per alert (kind, record, company), kept true by ``kam.alert``.
 
         Client dependency (critical, mono-client) goes to the account's KAM
         (or salesperson, else the KAM manager). An overloaded KAM and the
@@ -496,21 +524,20 @@ class ResPartner(models.Model):
         the KAM manager, on the KAM's partner and on the company's partner. An
         overdue VIP review goes to the sales manager: the leader of the team the
         account is key for, else of the salesperson's team, else the KAM manager.
+
+        The alerts measured here (the companies, and the partners when given)
+        are synced: raised when their cause appears, rewritten when their
+        figures change, closed with a note when the cause is gone, and not
+        raised again while a cause a user answered persists
+        (``kam.alert._kam_sync``). Returns the open alert activities.
         """
         today = today or fields.Date.context_today(self)
         managers = self._kam_alert_managers(companies)
         alerts = {}
 
-        def add(record, kind, company, user, summary, note):
+        def add(record, kind, company, user, values):
             if user:
-                alerts[(record.id, kind, company.id)] = {
-                    "res_id": record.id,
-                    "kam_alert_kind": kind,
-                    "kam_company_id": company.id,
-                    "user_id": user.id,
-                    "summary": summary,
-                    "note": note,
-                }
+                alerts[(record.id, kind, company.id or False)] = {"user": user, "values": values}
 
         Metric = self.env["kam.partner.metric"].sudo()
         dependency_domain = [
@@ -523,21 +550,8 @@ class ResPartner(models.Model):
         ):
             partner, company = metric.partner_id, metric.company_id
             user = partner.kam_user_id or partner.user_id or managers.get(company.id)
-            values = {"share": f"{metric.share:.1f}", "company": company.name}
-            if metric.dependency_level == "mono":
-                add(partner, "mono", company, user,
-                    self.env._("Mono-client: %(share)s %% of %(company)s", **values),
-                    self.env._(
-                        "This client brings more than the mono-client share of the company. "
-                        "Work proactively, aim for maximum loyalty and keep competitors out."
-                    ))
-            else:
-                add(partner, "critical", company, user,
-                    self.env._("Critical dependency: %(share)s %% of %(company)s", **values),
-                    self.env._(
-                        "This client brings more than the critical share of the company: "
-                        "widen the order portfolio."
-                    ))
+            kind = "mono" if metric.dependency_level == "mono" else "critical"
+            add(partner, kind, company, user, {"share": round(metric.share, 1)})
 
         # The few key accounts first (index on the status), then their metrics.
         key_shares = self.env.execute_query(SQL(
@@ -561,14 +575,7 @@ class ResPartner(models.Model):
             )
             if state == "mono":
                 add(company.partner_id, "portfolio_mono", company, managers.get(company.id),
-                    self.env._(
-                        "Portfolio mono-dependence: key accounts bring %(share)s %% of %(company)s",
-                        share=round(total_share, 1), company=company.name,
-                    ),
-                    self.env._(
-                        "The key accounts together exceed the mono-dependence share: "
-                        "develop other clients."
-                    ))
+                    {"share": round(total_share, 1)})
 
         loads = self._read_group(
             expression.AND([
@@ -581,11 +588,7 @@ class ResPartner(models.Model):
             company = kam.company_id
             if company in companies and kam_overloaded(count, company.kam_max_accounts_per_kam):
                 add(kam.partner_id, "kam_overload", company, managers.get(company.id),
-                    self.env._(
-                        "KAM overloaded: %(user)s manages %(count)s key accounts (max %(max)s)",
-                        user=kam.name, count=count, max=company.kam_max_accounts_per_kam,
-                    ),
-                    self.env._("Rebalance the key accounts between the KAMs."))
+                    {"count": count, "max": company.kam_max_accounts_per_kam})
 
         vip_domain = expression.AND([
             self._kam_commercial_domain(),
@@ -602,47 +605,40 @@ class ResPartner(models.Model):
                 or manager
             )
             add(partner, "vip_review", self.env["res.company"], user,
-                self.env._("VIP review overdue since %(date)s",
-                           date=fields.Date.to_string(partner.kam_vip_review_date)),
-                self.env._(
-                    "VIP clients can be unprofitable: review whether this client keeps "
-                    "the VIP status, then set the next review date."
-                ))
-        return self._kam_create_alert_activities(alerts, today)
+                {"date": fields.Date.to_string(partner.kam_vip_review_date)})
+        # What this run measured: the alerts of these companies (of these
+        # partners, when given); the VIP reviews belong to no company.
+        in_partners = [("partner_id", "in", partner_ids)] if partner_ids is not None else []
+        scope = expression.OR([
+            [("kind", "in", ("critical", "mono")), ("company_id", "in", companies.ids), *in_partners],
+            [("kind", "in", ("portfolio_mono", "kam_overload")), ("company_id", "in", companies.ids)],
+            [("kind", "=", "vip_review"), *in_partners],
+        ])
+        return self.env["kam.alert"].sudo()._kam_sync(alerts, scope, today)
 
     @api.model
     def _kam_create_alert_activities(self, alerts, today):
-        """Create the activities of ``alerts`` that are not already open (one query)."""
+        """Create the activities of ``alerts`` (``{key: activity values}``), batched;
+        an alert whose activity cannot be created costs only itself (logged)."""
         Activity = self.env["mail.activity"].sudo()
         if not alerts:
             return Activity
-        open_activities = Activity.search_fetch(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", list({key[0] for key in alerts})),
-                ("kam_alert_kind", "!=", False),
-            ],
-            ["res_id", "kam_alert_kind", "kam_company_id"],
-        )
-        already = {
-            (activity.res_id, activity.kam_alert_kind, activity.kam_company_id.id)
-            for activity in open_activities
-        }
         activity_type = self.env.ref("kam_management.mail_act_kam_alert")
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = [
             dict(values, res_model_id=model_id, activity_type_id=activity_type.id,
                  date_deadline=today, automated=True)
-            for key, values in alerts.items() if key not in already
+            for values in alerts.values()
         ]
-        try:
-            with self.env.cr.savepoint():
-                return Activity.create(vals_list)
-        except Exception:
-            if len(vals_list) == 1:
-                raise
-            self.env.invalidate_all()
-            _logger.warning("Key-account alerts: creating %s alerts failed; one by one", len(vals_list))
+        if len(vals_list) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    return Activity.create(vals_list)
+            except RETRY_ERRORS:
+                raise  # a concurrent transaction, not a bad record: the caller retries
+            except Exception:
+                self.env.invalidate_all()
+                _logger.warning("Key-account alerts: creating %s alerts failed; one by one", len(vals_list))
         # One bad record (an assignee or a partner that cannot be written)
         # costs only its own alert.
         activities = Activity
@@ -650,6 +646,8 @@ class ResPartner(models.Model):
             try:
                 with self.env.cr.savepoint():
                     activities |= Activity.create(vals)
+            except RETRY_ERRORS:
+                raise
             except Exception:
                 self.env.invalidate_all()
                 _logger.exception(
@@ -720,15 +718,12 @@ class ResPartner(models.Model):
     def action_kam_open_health(self):
         """Open the health of the account in the current company, creating it if needed."""
         self.ensure_one()
+        self._kam_check_owned(self.env._("open its risk signals"))
         partner = self.commercial_partner_id
-        Health = self.env["kam.account.health"]
-        health = Health.search(
-            [("partner_id", "=", partner.id), ("company_id", "=", self.env.company.id)], limit=1,
-        )
-        if not health:
-            health = Health.create({"partner_id": partner.id, "company_id": self.env.company.id})
-            if partner.kam_status == "key":
-                partner._kam_refresh_health(self.env.company)
+        # Inserted unless the cron (or a colleague) just did: never a unique violation.
+        health = self.env["kam.account.health"]._kam_ensure(self.env.company, partner.ids)[:1]
+        if health and not health.last_refresh and partner.kam_status == "key":
+            partner._kam_refresh_health(self.env.company)
         return {
             "type": "ir.actions.act_window",
             "res_model": "kam.account.health",
@@ -738,6 +733,7 @@ class ResPartner(models.Model):
 
     def action_kam_open_plans(self):
         self.ensure_one()
+        self._kam_check_owned(self.env._("open its account plans"))
         partner = self.commercial_partner_id
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.kam_account_plan_action"
@@ -785,6 +781,7 @@ class ResPartner(models.Model):
     def action_open_kam_dossier(self):
         """Open the account's dossier in the current company, created on first use."""
         self.ensure_one()
+        self._kam_check_owned(self.env._("open its dossier"))
         dossier = self.env["kam.dossier"]._kam_get_or_create(self.commercial_partner_id)
         return {
             "type": "ir.actions.act_window",
@@ -797,6 +794,7 @@ class ResPartner(models.Model):
 
     def action_kam_open_dmu(self):
         self.ensure_one()
+        self._kam_check_owned(self.env._("open its decision-making unit"))
         account = self.commercial_partner_id
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.kam_dmu_member_action"
@@ -807,6 +805,7 @@ class ResPartner(models.Model):
 
     def action_kam_open_relationship_map(self):
         self.ensure_one()
+        self._kam_check_owned(self.env._("open its relationship map"))
         return self.commercial_partner_id._kam_relationship_map_action()
 
     def _kam_relationship_map_action(self):
@@ -977,6 +976,7 @@ class ResPartner(models.Model):
 
     def action_kam_open_plan(self):
         self.ensure_one()
+        self._kam_check_owned(self.env._("open its communication plan"))
         account = self.commercial_partner_id
         action = self.env["ir.actions.actions"]._for_xml_id("kam_management.kam_comm_plan_line_action")
         action["domain"] = [("partner_id", "=", account.id)]
@@ -984,6 +984,7 @@ class ResPartner(models.Model):
         return action
 
     def action_kam_apply_plan_template(self):
+        self._kam_check_owned(self.env._("apply a communication plan to it"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Apply Communication Plan"),
@@ -992,6 +993,197 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_ids": self.commercial_partner_id.ids},
         }
+
+    # ------------------------------------------------------------------
+    # Cockpit (My Key Accounts): what a KAM reads of each account at a
+    # glance, from the records of the current company, a few queries for a
+    # whole page of accounts. Empty for the accounts whose KAM data the user
+    # may not see (``kam_is_owned``): the cockpit says they are restricted.
+    # ------------------------------------------------------------------
+
+    kam_risk_reason = fields.Char(
+        string="Main Risk Reason", compute="_compute_kam_cockpit", groups=KAM_USER_GROUP,
+        help="The heaviest risk signal of the account at the last refresh.",
+    )
+    kam_next_plan_line_id = fields.Many2one(
+        "kam.comm.plan.line", string="Next Planned Contact", compute="_compute_kam_cockpit",
+        groups=KAM_USER_GROUP,
+    )
+    kam_next_contact_date = fields.Date(
+        string="Next Contact", compute="_compute_kam_cockpit", groups=KAM_USER_GROUP,
+        help="The earliest due date of the communication plan's open contacts.",
+    )
+    kam_dossier_id = fields.Many2one(
+        "kam.dossier", string="Dossier", compute="_compute_kam_cockpit", groups=KAM_USER_GROUP
+    )
+    kam_dossier_completeness = fields.Float(
+        string="Dossier Completeness (%)", compute="_compute_kam_cockpit", digits=(16, 0),
+        groups=KAM_USER_GROUP,
+    )
+    kam_active_plan_id = fields.Many2one(
+        "kam.account.plan", string="Current Account Plan", compute="_compute_kam_cockpit",
+        groups=KAM_USER_GROUP,
+        help="The active account plan covering today, else the latest active one.",
+    )
+    kam_active_plan_progress = fields.Float(
+        string="Account Plan Progress (%)", compute="_compute_kam_cockpit", digits=(16, 0),
+        groups=KAM_USER_GROUP,
+    )
+    kam_alert_count = fields.Integer(
+        string="Open Alerts", compute="_compute_kam_cockpit", groups=KAM_USER_GROUP,
+        help="Key-account alerts (dependency, VIP review...) still open on the account.",
+    )
+
+    @api.depends_context("company", "uid")
+    def _compute_kam_cockpit(self):
+        """One query per source for the whole batch, on the accounts the user may see.
+
+        Read as superuser once narrowed to those accounts (as the
+        communication figures are): a KAM reads every record of their
+        account, not only those they are responsible for.
+        """
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        owned = self.env["kam.account.owned.mixin"]._kam_owned_accounts(
+            self._origin.commercial_partner_id
+        )
+        reasons = self._kam_cockpit_risk_reasons(owned, company)
+        next_lines = self._kam_cockpit_next_lines(owned, company)
+        dossiers = {
+            dossier.partner_id.id: dossier
+            for dossier in self.env["kam.dossier"].sudo().search_fetch(
+                [("partner_id", "in", owned.ids), ("company_id", "=", company.id)],
+                ["partner_id", "completeness"],
+            )
+        }
+        plans = {}
+        for plan in self.env["kam.account.plan"].sudo().search_fetch(
+            [("partner_id", "in", owned.ids), ("company_id", "=", company.id), ("state", "=", "active")],
+            ["partner_id", "progress", "date_from", "date_to"],
+            order="date_from desc, id desc",
+        ):
+            current = plans.get(plan.partner_id.id)
+            if not current or (
+                plan.date_from <= today <= plan.date_to
+                and not current.date_from <= today <= current.date_to
+            ):
+                plans[plan.partner_id.id] = plan
+        alerts = dict(self.env["mail.activity"].sudo()._read_group(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", owned.ids),
+                ("kam_alert_kind", "!=", False),
+            ],
+            ["res_id"],
+            ["__count"],
+        ))
+        Line = self.env["kam.comm.plan.line"]
+        Dossier = self.env["kam.dossier"]
+        Plan = self.env["kam.account.plan"]
+        for partner in self:
+            account_id = partner._origin.commercial_partner_id.id
+            line_id, next_date = next_lines.get(account_id, (False, False))
+            dossier = dossiers.get(account_id, Dossier)
+            plan = plans.get(account_id, Plan)
+            partner.kam_risk_reason = reasons.get(account_id, False)
+            partner.kam_next_plan_line_id = Line.browse(line_id)
+            partner.kam_next_contact_date = next_date
+            partner.kam_dossier_id = Dossier.browse(dossier.id)
+            partner.kam_dossier_completeness = dossier.completeness
+            partner.kam_active_plan_id = Plan.browse(plan.id)
+            partner.kam_active_plan_progress = plan.progress
+            partner.kam_alert_count = alerts.get(account_id, 0)
+
+    def action_kam_cockpit_log_contact(self):
+        """Log a contact with the account: the planned one when it is due today
+        or late (logging it fulfils it), else a contact of its own."""
+        self.ensure_one()
+        self._kam_check_owned(self.env._("log a contact with it"))
+        account = self.commercial_partner_id
+        line = account.kam_next_plan_line_id
+        if line and line.next_due_date <= fields.Date.context_today(self):
+            return line.action_log_contact()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Contact"),
+            "res_model": "kam.contact.outcome.wizard",
+            "view_mode": "form",
+            "target": "new",
+            # The account, date and channel share one compute in the wizard: a
+            # default for one of them only would leave the others empty.
+            "context": {
+                "default_partner_id": account.id,
+                "default_date": fields.Date.to_string(fields.Date.context_today(self)),
+                "default_channel": "phone",
+            },
+        }
+
+    @api.model
+    def _kam_cockpit_action(self):
+        """The cockpit (menu action): a KAM starts on their own accounts, a KAM
+        Manager on every account grouped by KAM (the team view)."""
+        if self.env.user.has_group(KAM_MANAGER_GROUP):
+            defaults = {"search_default_kam_group_user": 1}
+        else:
+            defaults = {"search_default_kam_my_accounts": 1}
+        return self._kam_action_with_defaults("kam_management.kam_cockpit_act_window", defaults)
+
+    @api.model
+    def _kam_accounts_action(self):
+        """The key-account list (menu action): a KAM starts on their own
+        accounts, a KAM Manager on every key account."""
+        if self.env.user.has_group(KAM_MANAGER_GROUP):
+            defaults = {"search_default_kam_key": 1}
+        else:
+            defaults = {"search_default_kam_my_key": 1}
+        return self._kam_action_with_defaults("kam_management.kam_partner_action", defaults)
+
+    @api.model
+    def _kam_action_with_defaults(self, xmlid, defaults):
+        """The window action ``xmlid`` whose default filters are ``defaults``."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        context = safe_eval(action.get("context") or "{}", {"uid": self.env.uid})
+        context = {key: value for key, value in context.items() if not key.startswith("search_default_")}
+        action["context"] = dict(context, **defaults)
+        return action
+
+    @api.model
+    def _kam_cockpit_risk_reasons(self, accounts, company):
+        """{account id: the sentence of its heaviest fired risk signal}."""
+        reasons = {}
+        for health in self.env["kam.account.health"].sudo().search_fetch(
+            [("partner_id", "in", accounts.ids), ("company_id", "=", company.id)],
+            ["partner_id", "signal_data"],
+        ):
+            data = health.signal_data or {}
+            codes = risk.ordered_signals(data)
+            if codes:
+                reasons[health.partner_id.id] = health._kam_signal_sentence(codes[0], data[codes[0]])
+        return reasons
+
+    @api.model
+    def _kam_cockpit_next_lines(self, accounts, company):
+        """{account id: (plan line id, due date)} of the earliest open contact of each account."""
+        if not accounts:
+            return {}
+        self.env["kam.comm.plan.line"].flush_model(
+            ["partner_id", "company_id", "active", "state", "next_due_date", "sequence"]
+        )
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT ON (partner_id) partner_id, id, next_due_date
+              FROM kam_comm_plan_line
+             WHERE partner_id = ANY(%s)
+               AND company_id = %s
+               AND active
+               AND state IN ('planned', 'overdue')
+               AND next_due_date IS NOT NULL
+             ORDER BY partner_id, next_due_date, sequence, id
+            """,
+            accounts.ids,
+            company.id,
+        ))
+        return {partner_id: (line_id, due) for partner_id, line_id, due in rows}
 
     # ------------------------------------------------------------------
     # Trust (SPEC §5): who changes the key-account identity, VIP reviews
@@ -1014,9 +1206,111 @@ class ResPartner(models.Model):
                     partner=partner.display_name,
                 ))
 
+    @api.onchange("kam_is_vip")
+    def _onchange_kam_is_vip(self):
+        """An account made VIP is reviewed after the company's VIP review interval."""
+        for partner in self:
+            if partner.kam_is_vip and not partner._origin.kam_is_vip:
+                partner.kam_vip_review_date = self._kam_vip_next_review_date()
+
+    def action_kam_vip_reviewed(self):
+        """Record the VIP review of these accounts: the next one is due after the
+        company's VIP review interval, and their overdue-review alerts are done."""
+        accounts = self._kam_vip_record_review()
+        alerts = self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "res.partner"),
+            ("res_id", "in", accounts.ids),
+            ("kam_alert_kind", "=", "vip_review"),
+        ])
+        if alerts:
+            alerts.with_context(kam_vip_reviewed=True).action_feedback(feedback=self.env._(
+                "VIP review recorded; next review on %(date)s.",
+                date=format_date(self.env, accounts[:1].kam_vip_review_date),
+            ))
+        return True
+
+    def _kam_vip_record_review(self):
+        """Roll the review date of these VIP accounts forward; returns the accounts.
+
+        A KAM Manager's decision (the review date is identity): the date is
+        written with the manager's rights, so the identity checks of ``write``
+        (the manager's companies included) apply. The alerts, assigned to the
+        sales manager, are closed as superuser by the caller once this write
+        went through.
+        """
+        if not self._kam_may_manage_identity():
+            raise AccessError(self.env._(
+                "Only a KAM Manager records a VIP review: the review date is part of the "
+                "key-account identity. Ask a KAM Manager."
+            ))
+        accounts = self.commercial_partner_id
+        not_vip = accounts.filtered(lambda account: not account.kam_is_vip)
+        if not_vip:
+            raise UserError(self.env._(
+                "%(accounts)s is not a VIP: there is no VIP review to record.",
+                accounts=", ".join(not_vip[:5].mapped("display_name")),
+            ))
+        accounts.write({"kam_vip_review_date": self._kam_vip_next_review_date()})
+        return accounts
+
+    @api.model
+    def _kam_vip_next_review_date(self):
+        """Today plus the VIP review interval of the current company."""
+        company = self.env.company
+        company._kam_check_bounds(["kam_vip_review_days"])
+        return fields.Date.context_today(self) + datetime.timedelta(days=company.kam_vip_review_days)
+
+    @api.model
+    def _kam_default_vip_review_dates(self, vals_list):
+        """A partner created VIP, as its own account, without a review date gets its first one."""
+        context = self.env.context
+        for vals in vals_list:
+            if (
+                vals.get("kam_is_vip", context.get("default_kam_is_vip"))
+                and not vals.get("kam_vip_review_date", context.get("default_kam_vip_review_date"))
+                and (vals.get("is_company") or not vals.get("parent_id"))
+            ):
+                vals["kam_vip_review_date"] = self._kam_vip_next_review_date()
+
+    def _kam_becoming_vip(self, vals):
+        """The accounts of ``self`` this write makes VIP without giving a review date."""
+        if not vals.get("kam_is_vip") or "kam_vip_review_date" in vals:
+            return self.browse()
+        return self.filtered(
+            lambda partner: not partner.kam_is_vip and partner.commercial_partner_id == partner
+        )
+
     @api.depends_context("uid")
     def _compute_kam_identity_editable(self):
         self.kam_identity_editable = self._kam_may_manage_identity()
+
+    @api.depends_context("uid")
+    @api.depends("commercial_partner_id.kam_user_id", "commercial_partner_id.kam_team_user_ids")
+    def _compute_kam_is_owned(self):
+        accounts = self._origin.commercial_partner_id
+        owned = self.env["kam.account.owned.mixin"]._kam_owned_accounts(accounts)
+        for partner in self:
+            account = partner._origin.commercial_partner_id
+            partner.kam_is_owned = bool(account) and account in owned
+
+    def _kam_check_owned(self, action):
+        """Refuse ``action`` (a phrase: "open its dossier") on accounts the user does not work on.
+
+        The record rules would refuse it anyway, but later and without the
+        reason (or, for the records created on first use, with a duplicate).
+        """
+        accounts = self.commercial_partner_id
+        foreign = accounts - self.env["kam.account.owned.mixin"]._kam_owned_accounts(accounts)
+        if not foreign:
+            return
+        kams = foreign.sudo().kam_user_id
+        raise AccessError(self.env._(
+            "%(accounts)s: only the account's KAM (%(kams)s), its account team and the KAM "
+            "Managers can %(action)s. Ask one of them to add you to the account team.",
+            accounts=", ".join(foreign.mapped("display_name")),
+            kams=", ".join(kams.mapped("name")) or self.env._("none yet"),
+            action=action,
+        ))
 
     @api.constrains("kam_user_id", "kam_team_user_ids")
     def _check_kam_internal_users(self):
@@ -1033,6 +1327,7 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._kam_default_vip_review_dates(vals_list)
         partners = super().create(vals_list)
         if not self.env.su:
             partners._kam_check_commercial_partner()
@@ -1059,6 +1354,12 @@ class ResPartner(models.Model):
         reading ``vals``: a parent or is-company change moves identities too."""
         if not self:
             return super().write(vals)
+        becoming_vip = self._kam_becoming_vip(vals)
+        if becoming_vip:
+            # Made VIP without a review date: the first review is due after the
+            # company's interval (an account already VIP keeps its date).
+            (self - becoming_vip).write(vals)
+            return becoming_vip.write(dict(vals, kam_vip_review_date=self._kam_vip_next_review_date()))
         trusted = self._kam_may_manage_identity()
         # A KAM Manager changes the key accounts of their companies only.
         governed = trusted and not self.env.su and not vals.keys().isdisjoint(

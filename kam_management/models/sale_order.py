@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -26,19 +28,50 @@ class SaleOrder(models.Model):
         "their positions and contacts.",
     )
 
+    def _compute_validity_date(self):
+        """A quotation to a key account always expires: where the company's
+        quotation validity gives no date (0 = no expiry), the key-account
+        quotation validity of the company applies."""
+        res = super()._compute_validity_date()
+        for order in self:
+            if not order.validity_date and order._kam_to_key_account():
+                order.validity_date = order._kam_default_validity_date()
+        return res
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id_kam_validity(self):
+        """The same when the key account is chosen after the company (a new quotation)."""
+        for order in self:
+            if not order.validity_date and order._kam_to_key_account():
+                order.validity_date = order._kam_default_validity_date()
+
     @api.constrains("validity_date", "partner_id", "state")
     def _check_kam_validity_date(self):
         for order in self:
             if (
                 order.state in ("draft", "sent")
                 and not order.validity_date
-                and order.partner_id.commercial_partner_id.kam_status == "key"
+                and order._kam_to_key_account()
             ):
                 raise ValidationError(self.env._(
                     "A quotation to the key account %(partner)s must carry an expiration "
                     "date: every offer to a key account ends with its validity date.",
                     partner=order.partner_id.commercial_partner_id.display_name,
                 ))
+
+    def _kam_to_key_account(self):
+        """The quotation is addressed to a key account."""
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id.kam_status == "key"
+
+    def _kam_default_validity_date(self):
+        """Today plus the key-account quotation validity of the order's company."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        company._kam_check_bounds(["kam_quotation_validity_days"])
+        return fields.Date.context_today(self) + datetime.timedelta(
+            days=company.kam_quotation_validity_days
+        )
 
     # ------------------------------------------------------------------
     # Communication (SPEC §3 rule 3, digest §5.3): a quotation sent to a key

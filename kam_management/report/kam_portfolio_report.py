@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..rules.risk import portfolio_band_status
+from ..rules.shares import portfolio_state
 
 DEPENDENCY_LEVELS = [
     ("none", "None"),
@@ -283,7 +283,7 @@ class KamPortfolioSummary(models.Model):
     @api.depends("key_share", "band_low", "band_high", "mono_share")
     def _compute_band_status(self):
         for summary in self:
-            summary.band_status = portfolio_band_status(
+            summary.band_status = portfolio_state(
                 summary.key_share, summary.band_low, summary.band_high, summary.mono_share,
             )
 

@@ -49,6 +49,7 @@ _COMPANY = {
     "kam_working_orders": (1, 10000),
     "kam_regular_orders": (1, 10000),
     "kam_vip_review_days": (1, MAX_DAYS),
+    "kam_quotation_validity_days": (1, MAX_DAYS),
     # Dossier (SPEC §2)
     "kam_dossier_stale_days": (1, MAX_DAYS),
     # Communication rules (SPEC §3)

@@ -175,17 +175,3 @@ def ending_review(flags):
     count = sum(1 for flag in ENDING_FLAGS if flags.get(flag))
     warning = count >= ENDING_WARNING_MIN_FLAGS and bool(flags.get("value_conflict"))
     return count, warning
-
-
-def portfolio_band_status(key_share, band_low, band_high, mono_share):
-    """Where the key accounts' total share sits (§10 rule 4: 30–55 %, > 75 % mono).
-
-    Returns ``below`` / ``normal`` / ``above`` / ``mono``.
-    """
-    if key_share > mono_share:
-        return "mono"
-    if key_share > band_high:
-        return "above"
-    if key_share < band_low:
-        return "below"
-    return "normal"

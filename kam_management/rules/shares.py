@@ -2,10 +2,13 @@
 
 Shares are percentages (0–100) of a company total over a trailing window.
 The metrics recompute does the same arithmetic in one SQL statement for all
-partners; these functions are the reference it is tested against, and the
-single place where the comparison operators of the rules are decided
-(``dependency_bands``, ``candidate_rule``), so that SQL and Python cannot
-drift apart.
+partners; these functions are the reference it is tested against. The SQL
+builds its dependency levels from ``dependency_bands``; the window, shares,
+Pareto ranks, average interval, candidate rule and order block it computes
+are held equal to ``window_bounds``, ``share``, ``pareto``,
+``average_interval``, ``is_candidate`` and ``order_block`` by a property test
+on generated data (``kam_management/tests/test_metric_properties.py``), so
+that SQL and Python cannot drift apart.
 """
 
 import calendar

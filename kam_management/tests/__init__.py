@@ -21,3 +21,14 @@ from . import test_trust_derived
 from . import test_screenshots
 from . import test_trust_bounds
 from . import test_stock_flows
+from . import test_comm_log_dialogs
+from . import test_cockpit
+from . import test_demo_story
+from . import test_risk_follows_contacts
+from . import test_partner_form_access
+from . import test_spec_rules
+from . import test_metric_properties
+from . import test_alerts
+from . import test_scale_out
+from . import test_kam_day_tours
+from . import test_units_formats

@@ -80,6 +80,10 @@ MODELS = {
         ("", "R", "", "R", "", ""),
         "written by the recompute only",
     ),
+    "kam.alert": (
+        ("", "", "", "R", "", ""),
+        "state of a key-account alert, written by the recompute only",
+    ),
     "kam.account.health": (
         ("", "RWC", "", "RWCU", "", ""),
         "signals written by the refresh only",

@@ -30,6 +30,7 @@ WRITE_VALUES = {
     "kam.dossier.check": {"name": "Renamed check"},
     "kam.competitor.presence": {"supplies": "Nuts"},
     "kam.partner.metric": {"share": 99.0},
+    "kam.alert": {"date_raised": "2001-01-01"},
     "kam.account.health": {"ending_notes": "Watch the margins"},
     "kam.account.plan": {"name": "Renamed plan"},
     "kam.account.plan.objective": {"name": "Grow more"},

@@ -25,7 +25,7 @@ class TestCommGapRule(KamCommCase):
             self.assertEqual(len(gap), 1)
             self.assertEqual(gap.activity_id.user_id, self.kam)
             self.assertEqual(gap.activity_id.activity_type_id, self.env.ref("kam_management.kam_activity_type_contact"))
-            self.assertIn("2025-03-01", gap.summary)
+            self.assertIn("03/01/2025", gap.summary, "the date in the KAM's format (English)")
             self.run_batch(D(2025, 3, 12))
         with freeze_time("2025-03-13 12:00:00"):
             self.run_batch(D(2025, 3, 13))
@@ -128,7 +128,8 @@ class TestCommCooldown(KamCommCase):
             form.start = datetime.datetime(2025, 3, 27, 9, 0)
             form.stop = datetime.datetime(2025, 3, 27, 10, 0)
             form.partner_ids.add(self.person)
-            self.assertIn("no personal contact until 2025-04-03", form.kam_cooldown_warning)
+            # in the user's date format (English here)
+            self.assertIn("no personal contact until 04/03/2025", form.kam_cooldown_warning)
             event = form.save()
             onchange = event.with_user(self.kam)._onchange_kam_cooldown()
             self.assertEqual(onchange["warning"]["title"], "Cool-down after a negative contact")

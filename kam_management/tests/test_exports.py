@@ -13,7 +13,7 @@ from odoo.tests import tagged
 
 from .analytics_common import KamAnalyticsCase, d
 
-DOSSIER_SHEETS = ["Summary", "DMU", "Plan", "Contacts", "Competitors", "Metrics"]
+DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics"]
 
 
 def load(content):
@@ -83,7 +83,9 @@ class TestKamExports(KamAnalyticsCase):
         self.assertEqual(column(summary, "Account"), ["Risky Retail Ltd", "Steady Stores Ltd"])
         self.assertEqual(column(summary, "Key Account Manager"), ["Kira KAM", "Kira KAM"])
         risky_health = self._health(self.risky)
-        self.assertEqual(column(summary, "Risk Score")[0], risky_health.risk_score)
+        # a percentage, as in the forms and the PDF: the cell holds the fraction, shown as %
+        self.assertAlmostEqual(column(summary, "Risk Score")[0], risky_health.risk_score / 100)
+        self.assertIn("%", summary.cell(row=2, column=[c.value for c in summary[1]].index("Risk Score") + 1).number_format)
         self.assertIn("Order amounts shrank", column(summary, "Risk Reasons")[0])
         dmu = book["DMU"]
         self.assertEqual(column(dmu, "Person"), ["Carla CFO"])

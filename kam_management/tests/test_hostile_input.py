@@ -156,7 +156,7 @@ class TestHostileInput(HostileMixin, TransactionCase):
         self.profile.invalidate_recordset()
         self.assertEqual(str(self.profile.birthday), "1979-04-12")
         with self.assertRaises(ValidationError) as caught:
-            self.account.write({"kam_is_vip": True})
+            self.account.write({"kam_is_vip": True, "kam_vip_review_date": False})
             self.env.flush_all()
         self.assertIn("set the date of the next VIP review", str(caught.exception))
         self.account.invalidate_recordset()

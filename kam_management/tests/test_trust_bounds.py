@@ -457,6 +457,8 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
 
     def test_risk_refresh_skips_a_company_with_broken_settings(self):
         health_a = self.records["kam.account.health"]
+        # the fixture's contact log refreshed it: start from a risk never refreshed
+        self._sql("UPDATE kam_account_health SET last_refresh = NULL WHERE id = %s", health_a.id)
         self.assertFalse(health_a.last_refresh)
         self._sql("UPDATE res_company SET kam_risk_category_months = 999999999 WHERE id = %s",
                   self.company_b.id)

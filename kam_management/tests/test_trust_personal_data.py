@@ -367,7 +367,9 @@ class TestTrustPersonalData(TrustFixtures, TransactionCase):
             found = self.env["mail.activity"].with_user(self.users[key]).search([("summary", "ilike", "Petra")])
             self.assertFalse(found, f"{key} finds the birthday reminder")
         # Done by the KAM: a contact with the account and the person, in the member's chatter.
-        self._as("kam_own", activity).action_feedback(feedback="Sent flowers")
+        self._as("kam_own", activity).with_context(kam_contact_outcome="positive").action_feedback(
+            feedback="Sent flowers"
+        )
         log = self.env["kam.contact.log"].search([("partner_id", "=", self.account.id), ("source", "=", "activity")])
         self.assertEqual(log.contact_ids, self.person)
         self.assertFalse(self.account.message_ids.filtered(lambda message: "Petra" in (message.body or "")))

@@ -101,7 +101,7 @@ class TrustFixtures:
         for model in (
             "kam.account.type", "kam.dmu.role", "kam.dmu.member", "kam.personal.date",
             "kam.lead.dmu", "kam.dossier", "kam.dossier.check", "kam.competitor.presence",
-            "kam.partner.metric", "kam.account.health", "kam.account.plan.objective",
+            "kam.partner.metric", "kam.alert", "kam.account.health", "kam.account.plan.objective",
             "kam.account.plan.budget", "kam.account.plan.review", "kam.contact.log",
             "kam.comm.occurrence", "kam.comm.plan.template.line",
         ):
@@ -151,6 +151,10 @@ class TrustFixtures:
             "kam.partner.metric": {
                 "partner_id": account.id, "company_id": company, "share": 24.0, "margin": 5000.0,
                 "dependency_level": "critical",
+            },
+            "kam.alert": {
+                "partner_id": account.id, "kind": "critical", "company_id": company, "state": "open",
+                "values": {"share": 24.0},
             },
             "kam.account.health": {"partner_id": account.id, "company_id": company},
             "kam.account.plan": {

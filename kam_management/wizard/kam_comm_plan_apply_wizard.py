@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.kam_account_owned_mixin import kam_account_domain
+
 
 class KamCommPlanApplyWizard(models.TransientModel):
     """Apply a communication plan template to one or many accounts."""
@@ -9,12 +11,13 @@ class KamCommPlanApplyWizard(models.TransientModel):
 
     template_id = fields.Many2one("kam.comm.plan.template", string="Template", required=True)
     partner_ids = fields.Many2many(
-        "res.partner", string="Accounts", required=True, domain="[('is_company', '=', True)]"
+        "res.partner", string="Accounts", required=True, domain=kam_account_domain
     )
     start_date = fields.Date(required=True, default=fields.Date.context_today)
 
     def action_apply(self):
         self.ensure_one()
+        self.partner_ids._kam_check_owned(self.env._("apply a communication plan to it"))
         lines = self.template_id._kam_apply(self.partner_ids, start_date=self.start_date)
         action = self.env["ir.actions.actions"]._for_xml_id("kam_management.kam_comm_plan_line_action")
         action["domain"] = [("partner_id", "in", self.partner_ids.commercial_partner_id.ids)]

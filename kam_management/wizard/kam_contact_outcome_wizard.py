@@ -4,6 +4,12 @@ from odoo.exceptions import UserError
 from ..models.kam_contact_log import CHANNELS, OUTCOMES
 
 
+def _account_domain(wizard):
+    """The accounts of the meeting, else any commercial entity (a key account)."""
+    accounts = wizard.env["res.partner"]._kam_commercial_domain()
+    return f"[('id', 'in', account_option_ids)] if calendar_event_id else {accounts}"
+
+
 class KamContactOutcomeWizard(models.TransientModel):
     """Record a contact and its outcome: from a done activity, a meeting, a plan line or by hand.
 
@@ -29,6 +35,7 @@ class KamContactOutcomeWizard(models.TransientModel):
         readonly=False,
         precompute=True,
         required=True,
+        domain=_account_domain,
     )
     date = fields.Date(compute="_compute_from_source", store=True, readonly=False, precompute=True, required=True)
     channel = fields.Selection(

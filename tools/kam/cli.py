@@ -132,7 +132,8 @@ def cmd_bench(args):
     tc = prepare()
     with session() as pg:
         odoo = Odoo(tc, pg)
-        db = f"kam_bench_{args.scale}"
+        # KAM_BENCH_DB names another scratch database (e.g. one per person)
+        db = os.environ.get("KAM_BENCH_DB") or f"kam_bench_{args.scale}"
         bench = [tc.python, os.path.join(ROOT, "bench", "run.py")]
         common = ["--scale", args.scale, "--db", db, f"--addons-path={addons_path(tc.odoo_root)}",
                   "--odoo-args", " ".join(pg.args() + [f"--data-dir={DATA_DIR}"])]

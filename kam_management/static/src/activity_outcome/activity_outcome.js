@@ -7,13 +7,14 @@ import { ActivityMarkAsDone } from "@mail/core/web/activity_markasdone_popover";
  * Key accounts: when a KAM marks a contact activity done, the popover asks how
  * it went (positive / neutral / negative). The choice is saved on the activity
  * before it is marked done; the server turns it into the contact log's outcome.
- * Users outside KAM, and activities that are no contact with a key account,
+ * Without an outcome the popover refuses to mark the contact done. Users outside
+ * KAM, and activities that are no contact with a key account,
  * never see it (`kam_ask_outcome` is false).
  */
 patch(ActivityMarkAsDone.prototype, {
     setup() {
         super.setup(...arguments);
-        this.kamState = useState({ outcome: false });
+        this.kamState = useState({ outcome: false, missing: false });
         this.kamOutcomes = [
             ["positive", _t("Positive")],
             ["neutral", _t("Neutral")],
@@ -23,6 +24,18 @@ patch(ActivityMarkAsDone.prototype, {
 
     kamSelectOutcome(outcome) {
         this.kamState.outcome = this.kamState.outcome === outcome ? false : outcome;
+        this.kamState.missing = false;
+    },
+
+    /**
+     * The outcome is what the key-account rules need: a KAM who is asked for it
+     * gives it before the contact is closed (the server refuses it otherwise).
+     */
+    kamOutcomeMissing() {
+        const activity = this.props.activity;
+        const missing = Boolean(activity.kam_ask_outcome && !this.kamState.outcome && !activity.kam_outcome);
+        this.kamState.missing = missing;
+        return missing;
     },
 
     async kamSaveOutcome() {
@@ -35,11 +48,17 @@ patch(ActivityMarkAsDone.prototype, {
     },
 
     async onClickDone() {
+        if (this.kamOutcomeMissing()) {
+            return;
+        }
         await this.kamSaveOutcome();
         return super.onClickDone(...arguments);
     },
 
     async onClickDoneAndScheduleNext() {
+        if (this.kamOutcomeMissing()) {
+            return;
+        }
         await this.kamSaveOutcome();
         return super.onClickDoneAndScheduleNext(...arguments);
     },

@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -216,7 +217,8 @@ export class KamRelationshipMap extends Component {
             lines.push(`${_t("Preferred channel")}: ${node.channel_label}`);
         }
         if (node.last_contact_date) {
-            lines.push(`${_t("Last contact")}: ${node.last_contact_date}`);
+            // in the user's date format, as everywhere else
+            lines.push(`${_t("Last contact")}: ${formatDate(deserializeDate(node.last_contact_date))}`);
         }
         return lines.join("\n");
     }

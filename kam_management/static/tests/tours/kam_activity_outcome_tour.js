@@ -2,7 +2,8 @@
 import { registry } from "@web/core/registry";
 
 // A KAM marks a call with a key account done from the chatter and says how it
-// went: the outcome buttons sit under the feedback box of the popover.
+// went: the outcome buttons sit under the feedback box of the popover, and
+// Done without an outcome is refused.
 registry.category("web_tour.tours").add("kam_activity_outcome_tour", {
     steps: () => [
         {
@@ -14,8 +15,19 @@ registry.category("web_tour.tours").add("kam_activity_outcome_tour", {
             run: "edit Lunch went very well",
         },
         {
+            // Done without saying how it went: refused, the popover asks for it
+            trigger: ".o-mail-ActivityMarkAsDone button[aria-label='Done']",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone .o-kam-outcome-missing",
+        },
+        {
             trigger: ".o-kam-ActivityOutcome .o-kam-outcome-positive",
             run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone:not(:has(.o-kam-outcome-missing))",
         },
         {
             trigger: ".o-kam-ActivityOutcome .o-kam-outcome-positive.btn-primary",
