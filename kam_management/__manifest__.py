@@ -56,6 +56,7 @@
         "wizard/kam_comm_wizard_views.xml",
         "views/res_partner_button_box_views.xml",
         "views/kam_cockpit_views.xml",
+        "views/kam_alert_views.xml",
         "views/kam_menus.xml",
     ],
     "demo": [

@@ -133,3 +133,52 @@ def test_portfolio_state():
 def test_kam_overloaded():
     assert not shares.kam_overloaded(3, 3)
     assert shares.kam_overloaded(4, 3)
+
+
+# A client that lost money over the window (negative margin) is shown apart:
+# kept out of the total, of the shares and of the Pareto curve.
+WITH_LOSS = dict(MARGINS, L=-2000)
+
+
+def test_counts_in_shares():
+    assert shares.counts_in_shares(2500)
+    assert shares.counts_in_shares(0), "a client that brings nothing counts, with 0 %"
+    assert not shares.counts_in_shares(-0.01)
+
+
+def test_share_total_leaves_out_negative_amounts():
+    assert shares.share_total(WITH_LOSS.values()) == sum(MARGINS.values()) == 10000
+    assert shares.share_total([-5, -1]) == 0
+
+
+def test_client_share_of_a_loss_making_client_is_none():
+    total = shares.share_total(WITH_LOSS.values())
+    assert shares.client_share(-2000, total) is None
+    assert shares.client_share(2500, total) == 25.0
+    assert shares.client_share(0, total) == 0.0
+    assert shares.client_share(10, 0) == 0.0
+    # the shares of the others add up to 100 %, not to 125 %
+    assert sum(shares.client_share(amount, total) or 0 for amount in WITH_LOSS.values()) == 100.0
+    assert shares.dependency_level(None, 10, 20, 70) == "none"
+
+
+def test_pareto_keeps_the_loss_out_and_ends_at_exactly_100():
+    ranking = shares.pareto(WITH_LOSS)
+    assert ranking["L"] == (None, None)
+    assert {key: rank for key, (rank, _cum) in ranking.items() if key != "L"} == {
+        "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7, "H": 8, "I": 9,
+    }
+    cumulative = [ranking[key][1] for key in "ABCDEFGHI"]
+    assert cumulative == sorted(cumulative)
+    assert max(cumulative) <= 100.0
+    assert cumulative[-1] == 100.0
+    # Counting the loss would have taken the curve to 125 %: that is the bug.
+    assert 100.0 * sum(MARGINS.values()) / sum(WITH_LOSS.values()) == 125.0
+
+
+def test_pareto_cumulative_is_exact_with_fractional_amounts():
+    amounts = {1: 0.1, 2: 0.2, 3: 0.7, 4: 1e-9, 5: -0.3}
+    ranking = shares.pareto(amounts)
+    assert ranking[5] == (None, None)
+    last = max((value for value in ranking.values() if value[0]), key=lambda value: value[0])
+    assert last[1] == 100.0

@@ -59,6 +59,10 @@ class KamAlert(models.Model):
     values = fields.Json(string="Figures", readonly=True)
     date_raised = fields.Date(string="Raised On", readonly=True)
     date_closed = fields.Date(string="Closed On", readonly=True)
+    summary = fields.Char(
+        compute="_compute_summary",
+        help="The alert's text with its last figures, in the reader's language.",
+    )
 
     def init(self):
         # One row per alert: the key of every insert's ON CONFLICT.
@@ -66,6 +70,16 @@ class KamAlert(models.Model):
             self.env.cr, "kam_alert_key_uniq", self._table,
             ["partner_id", "kind", "COALESCE(company_id, 0)"],
         )
+
+    @api.depends("kind", "partner_id", "company_id", "values")
+    @api.depends_context("uid")
+    def _compute_summary(self):
+        user = self.env.user
+        for alert in self:
+            alert.summary = alert._kam_render(
+                alert.kind, alert.partner_id, alert.company_id, alert.values, user,
+                figures=None if alert.values else False,
+            )[0]
 
     @api.model
     def _selection_kind(self):

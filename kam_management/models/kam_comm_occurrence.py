@@ -144,7 +144,9 @@ class KamCommOccurrence(models.Model):
                 "res_id": occ.res_id or occ.partner_id.id,
                 "activity_type_id": occ.activity_type_id.id,
                 "summary": occ.summary,
-                "note": plaintext2html(occ.line_id.note) if occ.line_id.note else occ.activity_type_id.default_note,
+                # The type's default note (a translated text) in the assignee's language.
+                "note": plaintext2html(occ.line_id.note) if occ.line_id.note
+                else occ.activity_type_id.with_context(lang=occ.user_id.lang or "en_US").default_note,
                 "date_deadline": occ.due_date,
                 "user_id": occ.user_id.id,
                 "automated": True,

@@ -1,9 +1,10 @@
+import json
 import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..rules.bounds import DATE_BOUNDS, date_out_of_bounds
 from ..rules.cadence import (
@@ -55,7 +56,10 @@ class KamCommPlanLine(models.Model):
     # The schedule follows the cadence, the contacts logged, and Snooze and Skip.
     _kam_derived_fields = ("cycle_date", "next_due_date", "last_done_date", "state")
 
-    name = fields.Char(string="Description", required=True, tracking=True)
+    # Translated: a name generated from a template or for a tender step is
+    # written in every language, each reader sees it in theirs. A name typed
+    # by a user is that user's text for everybody (see ``write``).
+    name = fields.Char(string="Description", required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     partner_id = fields.Many2one(
@@ -190,6 +194,9 @@ class KamCommPlanLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if vals.get("name"):
+            # The generated translations are dropped with the generated name.
+            self._kam_write_name_translations(dict.fromkeys(self.ids, {"en_US": vals["name"]}))
         if CADENCE_FIELDS & vals.keys():
             self._kam_close_stale_occurrences()
         if "active" in vals and not vals["active"]:
@@ -355,7 +362,8 @@ class KamCommPlanLine(models.Model):
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "user_id": self.user_id.id,
-            "summary": self.name,
+            # The reminder's text: the name in the language of its assignee.
+            "summary": self.with_context(lang=self.user_id.lang or "en_US").name,
             "scheduled_date": cycle,
             "due_date": due,
             "state": state,
@@ -392,8 +400,10 @@ class KamCommPlanLine(models.Model):
     def _kam_reassign_open_occurrences(self):
         for line in self:
             occurrences = line._kam_open_occurrences()
-            occurrences.write({"user_id": line.user_id.id})
-            occurrences.activity_id.sudo().write({"user_id": line.user_id.id})
+            # The reminder is rewritten in the language of its new assignee.
+            vals = {"user_id": line.user_id.id, "summary": line.with_context(lang=line.user_id.lang or "en_US").name}
+            occurrences.write(vals)
+            occurrences.activity_id.sudo().write(vals)
 
     def _kam_register_contacts(self, logs):
         """Fulfil the current cycle of each line with the latest contact that counts for it.
@@ -511,6 +521,47 @@ class KamCommPlanLine(models.Model):
         )
 
     # ------------------------------------------------------------------
+    # Names in every language
+    # ------------------------------------------------------------------
+
+    def _kam_write_name_translations(self, names_by_id):
+        """Set the name of lines in every language at once: ``{line id: {lang: name}}``
+        (``en_US`` included, the fallback), one query for all of them."""
+        if not names_by_id:
+            return
+        self.flush_model(["name"])
+        self.env.cr.execute(SQL(
+            """
+            UPDATE kam_comm_plan_line line
+               SET name = v.value
+              FROM jsonb_each(%s::jsonb) AS v(id, value)
+             WHERE line.id = v.id::int
+            """,
+            json.dumps({str(line_id): names for line_id, names in names_by_id.items()}),
+        ))
+        self.browse(names_by_id).invalidate_recordset(["name"])
+
+    def _kam_copy_template_names(self):
+        """Lines made from a template: the name of their template line, in all its
+        languages (one query)."""
+        lines = self.filtered("template_line_id")
+        if not lines:
+            return
+        self.flush_model(["name", "template_line_id"])
+        self.env["kam.comm.plan.template.line"].flush_model(["name"])
+        self.env.cr.execute(SQL(
+            """
+            UPDATE kam_comm_plan_line line
+               SET name = template_line.name
+              FROM kam_comm_plan_template_line template_line
+             WHERE template_line.id = line.template_line_id
+               AND line.id = ANY(%s)
+            """,
+            lines.ids,
+        ))
+        lines.invalidate_recordset(["name"])
+
+    # ------------------------------------------------------------------
     # Tender preparation (rule 4)
     # ------------------------------------------------------------------
 
@@ -539,7 +590,10 @@ class KamCommPlanLine(models.Model):
         if not leads:
             return self
         today = fields.Date.context_today(self)
-        names = self._kam_tender_step_names()
+        # The milestones' names in every language, for whoever reads the plan.
+        langs = {"en_US"} | {code for code, _name in self.env["res.lang"].get_installed()}
+        names = {lang: self.with_context(lang=lang)._kam_tender_step_names() for lang in langs}
+        lang = self.env.lang if self.env.lang in langs else "en_US"
         vals_list = []
         for lead in leads:
             company = lead.company_id or self.env.company
@@ -555,7 +609,7 @@ class KamCommPlanLine(models.Model):
                 line = existing.get(code)
                 if not line:
                     vals_list.append({
-                        "name": f"{names[code]} – {lead.name}",
+                        "name": f"{names[lang][code]} – {lead.name}",
                         "partner_id": account.id,
                         "company_id": company.id,
                         "user_id": user.id,
@@ -580,4 +634,10 @@ class KamCommPlanLine(models.Model):
                     vals["start_date"] = due
                 if vals:
                     line.write(vals)
-        return self.create(vals_list)
+        created = self.create(vals_list)
+        self._kam_write_name_translations({
+            line.id: {code: f"{step_names[line.tender_step]} – {line.lead_id.name}"
+                      for code, step_names in names.items()}
+            for line in created
+        })
+        return created

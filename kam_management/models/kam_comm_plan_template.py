@@ -72,7 +72,10 @@ class KamCommPlanTemplate(models.Model):
                 vals_list.append(
                     tline._kam_plan_line_values(account, user, start_date)
                 )
-        return PlanLine.create(vals_list)
+        lines = PlanLine.create(vals_list)
+        # Named in every language of the template line, not only the applier's.
+        lines._kam_copy_template_names()
+        return lines
 
     def action_apply_to_accounts(self):
         self.ensure_one()

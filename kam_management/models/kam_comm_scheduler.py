@@ -192,9 +192,12 @@ class KamCommScheduler(models.AbstractModel):
         plan = self._kam_plan_lines(lines, open_occurrences, cooldowns, company, today)
         hits = self._kam_rule_hits(company, partners, lines, cooldowns, today)
 
-        (open_occurrences.browse(plan["stale"]))._kam_close(
-            "skipped", reason=self.env._("The plan line was changed.")
-        )
+        # The reason is read by the occurrence's responsible: in their language.
+        stale = open_occurrences.browse(plan["stale"])
+        for user, occurrences in stale.grouped("user_id").items():
+            occurrences._kam_close(
+                "skipped", reason=self._kam_reader_env(user)._("The plan line was changed.")
+            )
         open_occurrences.browse(plan["missed"])._kam_close("missed")
         for occurrence_id, due in plan["moved"]:
             occurrence = open_occurrences.browse(occurrence_id)
@@ -344,6 +347,12 @@ class KamCommScheduler(models.AbstractModel):
             ["cycle_date", "next_due_date", "state"]
         )
 
+    @api.model
+    def _kam_reader_env(self, user):
+        """The environment of a text written for ``user`` (a reminder's assignee):
+        their language, which ``format_date`` follows for the date format."""
+        return self.with_context(lang=(user and user.lang) or "en_US").env
+
     # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
@@ -399,13 +408,12 @@ class KamCommScheduler(models.AbstractModel):
             last = last_positive.get(account)
             if not positive_gap_exceeded(last, company.kam_positive_gap_days, today, since=account.kam_key_since or None):
                 continue
+            # Written for the KAM: their language and date format.
+            env = self._kam_reader_env(account.kam_user_id)
             if last:
-                summary = self.env._(
-                    "No positive contact since %(date)s",
-                    date=format_date(self.env, last, lang_code=account.kam_user_id.lang),
-                )
+                summary = env._("No positive contact since %(date)s", date=format_date(env, last))
             else:
-                summary = self.env._("No positive contact logged yet")
+                summary = env._("No positive contact logged yet")
             hits.append({
                 "dedup_key": f"gap:{company.id}:{account.id}:{last.isoformat() if last else 'none'}",
                 "rule": "gap",
@@ -440,22 +448,22 @@ class KamCommScheduler(models.AbstractModel):
         ):
             account = accounts.browse(item["account_id"])
             person = people.browse(item["partner_id"])
+            # Written for the KAM: their language and date format.
+            env = self._kam_reader_env(account.kam_user_id)
             if item["kind"] == "birthday":
                 key = f"birthday:{company.id}:{account.id}:{person.id}:{item['date'].isoformat()}"
-                summary = self.env._(
+                summary = env._(
                     "Birthday of %(name)s on %(date)s",
-                    name=person.name,
-                    date=format_date(self.env, item["date"], lang_code=account.kam_user_id.lang),
+                    name=person.name, date=format_date(env, item["date"]),
                 )
             else:
                 key = (
                     f"pdate:{company.id}:{account.id}:{person.id}:{item['date'].isoformat()}:"
                     f"{item['occasion']}"
                 )
-                summary = self.env._(
+                summary = env._(
                     "%(occasion)s of %(name)s on %(date)s",
-                    occasion=item["occasion"], name=person.name,
-                    date=format_date(self.env, item["date"], lang_code=account.kam_user_id.lang),
+                    occasion=item["occasion"], name=person.name, date=format_date(env, item["date"]),
                 )
             hits.append({
                 "dedup_key": key,
@@ -509,7 +517,7 @@ class KamCommScheduler(models.AbstractModel):
                 "partner_id": account.id,
                 "company_id": company.id,
                 "user_id": user.id,
-                "summary": self.env._("Follow up quotation %(name)s", name=order.name),
+                "summary": self._kam_reader_env(user)._("Follow up quotation %(name)s", name=order.name),
                 "scheduled_date": due,
                 "due_date": due,
                 "state": "open",

@@ -1,7 +1,11 @@
-from odoo import api, fields, models
-from odoo.tools import SQL, create_index
+from contextlib import contextmanager
 
-from ..rules.shares import dependency_bands, window_bounds
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, create_index
+from odoo.tools.sql import drop_index
+
+from ..rules.shares import counts_in_shares, dependency_bands, window_bounds
 
 DEPENDENCY_LEVELS = [
     ("none", "None"),
@@ -18,29 +22,50 @@ _METRIC_COLUMNS = (
     "pareto_rank", "cumulative_share", "dependency_level", "is_candidate", "order_block",
 )
 
+# The same columns in the order the recompute compares a stored row with its
+# new values: those that move every day first (the comparison stops at the
+# first difference), the cheap ones before the numeric amounts.
+_COMPARED_COLUMNS = (
+    "cumulative_share", "share", "pareto_rank", "revenue_share", "margin_share",
+    "dependency_level", "is_candidate", "order_block", "order_count", "last_order_date",
+    "first_order_date", "avg_order_interval", "margin", "basis_amount", "ordered_revenue",
+    "invoiced_revenue",
+)
+
 # The comparison operators the rules module may use in its dependency bands.
 _OPERATORS = {">": SQL(">"), ">=": SQL(">=")}
 
 # Where the basis of the share comes from in the aggregate (company setting).
 _BASIS_COLUMNS = {"margin": "margin", "invoiced": "invoiced", "ordered": "ordered"}
 
+# Every share moves on a normal day (the window moves, the totals with it): the
+# rows are rewritten in place. Half-empty pages keep the new version of each
+# row on its page (a HOT update): no index is touched, the old version is
+# pruned by the next read of the page.
+_FILLFACTOR = 40
+
 
 class KamPartnerMetric(models.Model):
     """What one commercial partner brings one company over the trailing window.
 
-    Rows are never edited by hand: ``_refresh_company`` rewrites them with one
-    set-based SQL statement per company, which is what keeps the daily
-    recompute within a small factor of a plain aggregate at 100 000 partners.
+    Rows are never edited by hand: ``_refresh_company`` rewrites them with
+    set-based SQL per company, which is what keeps the daily recompute within
+    a small factor of a plain aggregate at 100 000 partners.
     """
 
     _name = "kam.partner.metric"
     _description = "Key-Account Metrics"
     _order = "company_id, pareto_rank, id"
     _rec_name = "partner_id"
+    # Written only by the recompute, as the cron's user: who and when would be
+    # the same on every row. Without these columns the first recompute inserts
+    # without checking two more foreign keys per row, and the daily rewrite
+    # writes narrower rows.
+    _log_access = False
 
+    # Indexed by the unique (partner_id, company_id) constraint: no index of its own.
     partner_id = fields.Many2one(
-        "res.partner", string="Partner", required=True, readonly=True,
-        index=True, ondelete="cascade",
+        "res.partner", string="Partner", required=True, readonly=True, ondelete="cascade",
     )
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, readonly=True,
@@ -89,8 +114,9 @@ class KamPartnerMetric(models.Model):
         string="Cumulative Share (%)", readonly=True, aggregator="max",
         help="Share of the basis brought by this client and all clients ranked before it.",
     )
+    # Indexed for the few rows that are not 'none' (see ``init``).
     dependency_level = fields.Selection(
-        DEPENDENCY_LEVELS, readonly=True, default="none", required=True, index=True
+        DEPENDENCY_LEVELS, readonly=True, default="none", required=True
     )
     is_candidate = fields.Boolean(
         string="Meets the Key-Account Rules", readonly=True,
@@ -103,6 +129,13 @@ class KamPartnerMetric(models.Model):
         help="The client-base block the orders of the window earn with the company's "
         "working and regular order counts.",
     )
+    negative_basis = fields.Boolean(
+        string="Negative Basis", compute="_compute_negative_basis",
+        search="_search_negative_basis",
+        help="The client's basis (the gross margin by default) is negative over the "
+        "window: a loss-making client is shown apart, outside the shares and the Pareto "
+        "curve, so that the shares of the others add up to 100 %.",
+    )
 
     _sql_constraints = [
         (
@@ -113,50 +146,102 @@ class KamPartnerMetric(models.Model):
     ]
 
     def init(self):
+        cr = self.env.cr
+        [(options,)] = self.env.execute_query(SQL(
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass", self._table
+        ))
+        if f"fillfactor={_FILLFACTOR}" not in (options or ()):
+            cr.execute(SQL(
+                "ALTER TABLE %s SET (fillfactor = %s)", SQL.identifier(self._table), _FILLFACTOR
+            ))
+        # The unique (partner_id, company_id) index serves the partner's
+        # lookups; an index of every level would be maintained for nothing.
+        drop_index(cr, "kam_partner_metric__partner_id_index", self._table)
+        drop_index(cr, "kam_partner_metric__dependency_level_index", self._table)
         # Candidates are a handful of rows among all the clients: the daily
         # candidate update reads them through this partial index.
         create_index(
-            self.env.cr, "kam_partner_metric_candidate_idx", self._table, ["partner_id"],
+            cr, "kam_partner_metric_candidate_idx", self._table, ["partner_id"],
             where="is_candidate",
         )
+        # So are the dependent clients (badge filters, alerts).
+        create_index(
+            cr, "kam_partner_metric_dependency_idx", self._table,
+            ["company_id", "dependency_level"], where="dependency_level != 'none'",
+        )
+
+    @api.depends("basis_amount")
+    def _compute_negative_basis(self):
+        for metric in self:
+            metric.negative_basis = not counts_in_shares(metric.basis_amount)
+
+    def _search_negative_basis(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported on the negative basis."))
+        negative = (operator == "=") == value
+        return [("basis_amount", "<" if negative else ">=", 0)]
 
     @api.model
     def _refresh_company(self, company, partner_ids=None, today=None):
-        """Rewrite the metrics of ``company`` in one statement.
+        """Rewrite the metrics of ``company``.
 
         Totals, shares and ranks are always computed over all the company's
         clients; ``partner_ids`` (commercial partners) only limits the rows
         written. Rows of clients without any activity left are deleted.
-        Returns the ids of the partners whose row was written.
+        Returns the ids of the partners whose block earned by orders may have
+        moved: a new row, or a row whose ``order_block`` changed.
+
+        Two statements: the figures against the stored rows, in one join,
+        keep the rows to write in a temporary table (``_diff_query``; none
+        when nothing changed); then these rows are updated in place, inserted
+        or deleted (``_write_query``).
         """
         today = today or fields.Date.context_today(self)
         date_from, date_to = window_bounds(today, company.kam_window_months)
         self.env.flush_all()
         cr = self.env.cr
-        # For this statement only: no JIT (the planner cannot estimate the join
-        # of two aggregates, overestimates it by far and compiles for longer
-        # than the statement runs), and enough memory to aggregate a million
-        # invoice lines without spilling to disk.
+        with self._refresh_settings():
+            cr.execute(SQL(
+                "CREATE TEMPORARY TABLE kam_partner_metric_diff ON COMMIT DROP AS %s",
+                self._diff_query(company, date_from, date_to),
+            ))
+            rows = self.env.execute_query(self._write_query(company, partner_ids))
+            cr.execute(SQL("DROP TABLE kam_partner_metric_diff"))
+        self.invalidate_model()
+        return [partner_id for (partner_id,) in rows]
+
+    @contextmanager
+    def _refresh_settings(self):
+        """For the statement only: no JIT (the planner cannot estimate the join
+        of two aggregates, overestimates it by far and compiles for longer
+        than the statement runs), and enough memory to aggregate a million
+        invoice lines without spilling to disk."""
+        cr = self.env.cr
         [(jit, work_mem)] = self.env.execute_query(
             SQL("SELECT current_setting('jit'), current_setting('work_mem')")
         )
         cr.execute(SQL("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
-        changed = [partner_id for (partner_id,) in self.env.execute_query(
-            self._refresh_query(company, date_from, date_to, partner_ids)
-        )]
-        cr.execute(SQL(
-            "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", jit, work_mem
-        ))
-        self.env.invalidate_all()
-        return changed
+        try:
+            yield
+        finally:
+            cr.execute(SQL(
+                "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
+                jit, work_mem,
+            ))
 
     @api.model
-    def _refresh_query(self, company, date_from, date_to, partner_ids=None):
-        """The statement: aggregates of posted invoice lines and of confirmed
-        orders by commercial partner (one pass over each table), totals, Pareto
-        ranks and shares with window functions, then only the rows that changed
-        are written (their partners are returned) and the rows of partners
-        without activity deleted."""
+    def _metrics_query(self, company, date_from, date_to):
+        """The figures of every client of ``company`` with activity in the window,
+        one row per commercial partner: ``partner_id`` and ``_METRIC_COLUMNS``.
+
+        Aggregates of the posted invoices and of the confirmed orders (one pass
+        over each table), totals, Pareto ranks and shares with window functions.
+        A client whose amount is negative is kept out of the total of that
+        amount and gets no share of it; one whose basis is negative gets no
+        rank nor cumulative share (``rules.shares.counts_in_shares``): the
+        shares of the others add up to 100 %. This is also the floor the
+        benchmark measures the recompute against (the same rows, not written).
+        """
         start = fields.Datetime.to_datetime(date_from)
         end = fields.Datetime.to_datetime(fields.Date.add(date_to, days=1))
         basis = SQL.identifier(_BASIS_COLUMNS[company.kam_share_basis])
@@ -175,18 +260,6 @@ class KamPartnerMetric(models.Model):
             company.kam_absolute_threshold_enabled,
             company.kam_window_months,
             company.kam_absolute_threshold or 0.0,
-        )
-        scope = SQL("TRUE")
-        metric_scope = SQL("TRUE")
-        if partner_ids is not None:
-            scope = SQL("c.partner_id = ANY(%s)", list(partner_ids))
-            metric_scope = SQL("m.metric_partner_id = ANY(%s)", list(partner_ids))
-        columns = SQL(", ").join(SQL.identifier(name) for name in _METRIC_COLUMNS)
-        new_values = SQL(", ").join(SQL.identifier("c", name) for name in _METRIC_COLUMNS)
-        old_values = SQL(", ").join(SQL.identifier("m", name) for name in _METRIC_COLUMNS)
-        updates = SQL(", ").join(
-            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
-            for name in _METRIC_COLUMNS
         )
         return SQL(
             """
@@ -232,11 +305,14 @@ class KamPartnerMetric(models.Model):
                   FROM inv
                   FULL OUTER JOIN ord ON ord.partner_id = inv.partner_id
             ), totals AS (
-                SELECT SUM(%(basis)s) AS total_basis,
-                       SUM(margin) AS total_margin,
-                       SUM(invoiced) AS total_invoiced
+                -- what shares are measured on: the amounts that are not negative
+                SELECT SUM(%(basis)s) FILTER (WHERE %(basis)s >= 0) AS total_basis,
+                       SUM(margin) FILTER (WHERE margin >= 0) AS total_margin,
+                       SUM(invoiced) FILTER (WHERE invoiced >= 0) AS total_invoiced
                   FROM agg
             ), ranked AS (
+                -- negative bases sort last: the ranks and running totals of the
+                -- others are those of the clients that count
                 SELECT agg.*,
                        agg.%(basis)s AS basis,
                        ROW_NUMBER() OVER w AS pareto_rank,
@@ -246,61 +322,28 @@ class KamPartnerMetric(models.Model):
             ), shared AS (
                 -- float8 as the columns are: an unchanged row compares equal
                 SELECT r.*,
-                       CASE WHEN t.total_basis > 0
-                            THEN 100 * r.basis::float8 / t.total_basis::float8 ELSE 0 END AS share,
-                       CASE WHEN t.total_margin > 0
-                            THEN 100 * r.margin::float8 / t.total_margin::float8 ELSE 0 END AS margin_share,
-                       CASE WHEN t.total_invoiced > 0
-                            THEN 100 * r.invoiced::float8 / t.total_invoiced::float8
-                            ELSE 0 END AS revenue_share,
-                       CASE WHEN t.total_basis > 0
-                            THEN 100 * r.running_basis::float8 / t.total_basis::float8
-                            ELSE 0 END AS cumulative_share,
+                       %(share)s AS share,
+                       %(margin_share)s AS margin_share,
+                       %(revenue_share)s AS revenue_share,
+                       %(cumulative_share)s AS cumulative_share,
                        CASE WHEN r.order_count > 1
                             THEN (r.last_order_date - r.first_order_date)::float8 / (r.order_count - 1)
                             ELSE 0 END AS avg_order_interval
                   FROM ranked r
                  CROSS JOIN totals t
-            ), computed AS (
-                SELECT partner_id,
-                       invoiced AS invoiced_revenue, ordered AS ordered_revenue, margin,
-                       basis AS basis_amount, order_count,
-                       first_order_date, last_order_date, avg_order_interval, share,
-                       margin_share, revenue_share, pareto_rank::int AS pareto_rank,
-                       cumulative_share, (%(dependency)s)::varchar AS dependency_level,
-                       %(candidate)s AS is_candidate,
-                       (CASE WHEN order_count >= %(regular_orders)s THEN 'regular'
-                             WHEN order_count >= %(working_orders)s THEN 'working'
-                        END)::varchar AS order_block
-                  FROM shared
-            ), diff AS (
-                -- computed rows against the stored ones, in one join: new, changed,
-                -- unchanged (left alone: no row lock, no bloat) and gone rows
-                SELECT c.*, m.id AS metric_id, m.partner_id AS metric_partner_id,
-                       (m.id IS NULL OR (%(old_values)s) IS DISTINCT FROM (%(new_values)s))
-                           AS is_changed
-                  FROM computed c
-                  FULL JOIN (SELECT * FROM kam_partner_metric WHERE company_id = %(company)s) m
-                    ON m.partner_id = c.partner_id
-            ), upsert AS (
-                INSERT INTO kam_partner_metric (
-                       partner_id, company_id, create_uid, create_date, write_uid, write_date,
-                       %(columns)s)
-                SELECT c.partner_id, %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(new_values)s
-                  FROM diff c
-                 WHERE c.partner_id IS NOT NULL AND c.is_changed AND %(scope)s
-                ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET %(updates)s,
-                       write_uid = EXCLUDED.write_uid,
-                       write_date = EXCLUDED.write_date
-                RETURNING partner_id
-            ), gone AS (
-                DELETE FROM kam_partner_metric
-                 WHERE id IN (SELECT metric_id FROM diff m
-                               WHERE m.partner_id IS NULL AND %(metric_scope)s)
             )
-            SELECT partner_id FROM upsert
+            SELECT partner_id,
+                   invoiced AS invoiced_revenue, ordered AS ordered_revenue, margin,
+                   basis AS basis_amount, order_count,
+                   first_order_date, last_order_date, avg_order_interval, share,
+                   margin_share, revenue_share,
+                   (CASE WHEN basis >= 0 THEN pareto_rank END)::int AS pareto_rank,
+                   cumulative_share, (%(dependency)s)::varchar AS dependency_level,
+                   %(candidate)s AS is_candidate,
+                   (CASE WHEN order_count >= %(regular_orders)s THEN 'regular'
+                         WHEN order_count >= %(working_orders)s THEN 'working'
+                    END)::varchar AS order_block
+              FROM shared
             """,
             company=company.id,
             working_orders=company.kam_working_orders,
@@ -310,13 +353,103 @@ class KamPartnerMetric(models.Model):
             start=start,
             end=end,
             basis=basis,
-            columns=columns,
-            uid=self.env.uid,
+            share=self._share_sql(SQL("r.basis"), SQL("t.total_basis")),
+            margin_share=self._share_sql(SQL("r.margin"), SQL("t.total_margin")),
+            revenue_share=self._share_sql(SQL("r.invoiced"), SQL("t.total_invoiced")),
+            cumulative_share=self._share_sql(
+                SQL("r.running_basis"), SQL("t.total_basis"), SQL("r.basis")
+            ),
             dependency=dependency,
             candidate=candidate,
+        )
+
+    @api.model
+    def _share_sql(self, amount, total, counted=None):
+        """``rules.shares.client_share`` in SQL: the percentage of ``total``
+        ``amount`` is, none when ``counted`` (by default the amount) is
+        negative, 0 without a positive total."""
+        return SQL(
+            """CASE WHEN %(counted)s < 0 THEN NULL
+                    WHEN %(total)s > 0 THEN 100 * (%(amount)s::float8 / %(total)s::float8)
+                    ELSE 0 END""",
+            amount=amount, total=total, counted=counted or amount,
+        )
+
+    @api.model
+    def _diff_query(self, company, date_from, date_to):
+        """The figures of ``_metrics_query`` against the stored rows of the
+        company, in one join: the rows to insert (no ``metric_id``), to update
+        (both) and to delete (no ``partner_id``). Unchanged rows are left out:
+        they are not written (no row lock, no new row version)."""
+        new_values = SQL(", ").join(SQL.identifier("c", name) for name in _COMPARED_COLUMNS)
+        old_values = SQL(", ").join(SQL.identifier("m", name) for name in _COMPARED_COLUMNS)
+        return SQL(
+            """
+            WITH computed AS (%(computed)s)
+            SELECT c.*, m.id AS metric_id, m.partner_id AS metric_partner_id,
+                   m.order_block IS DISTINCT FROM c.order_block AS block_moved
+              FROM computed c
+              FULL JOIN (SELECT * FROM kam_partner_metric WHERE company_id = %(company)s) m
+                ON m.partner_id = c.partner_id
+             WHERE m.id IS NULL OR c.partner_id IS NULL
+                OR (%(old_values)s) IS DISTINCT FROM (%(new_values)s)
+            """,
+            computed=self._metrics_query(company, date_from, date_to),
+            company=company.id,
+            old_values=old_values,
+            new_values=new_values,
+        )
+
+    @api.model
+    def _write_query(self, company, partner_ids=None):
+        """Write the rows of ``kam_partner_metric_diff`` (``_diff_query``) of
+        ``partner_ids`` (all when None): changed rows updated in place (their
+        row's page keeps room for it: a HOT update), new rows inserted, rows
+        of partners without activity deleted. Returns the partners of new
+        rows and of rows whose block earned by orders changed."""
+        scope = SQL("TRUE")
+        metric_scope = SQL("TRUE")
+        if partner_ids is not None:
+            scope = SQL("d.partner_id = ANY(%s)", list(partner_ids))
+            metric_scope = SQL("d.metric_partner_id = ANY(%s)", list(partner_ids))
+        columns = SQL(", ").join(SQL.identifier(name) for name in _METRIC_COLUMNS)
+        values = SQL(", ").join(SQL.identifier("d", name) for name in _METRIC_COLUMNS)
+        updates = SQL(", ").join(
+            SQL("%s = d.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in _METRIC_COLUMNS
+        )
+        excluded = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in _METRIC_COLUMNS
+        )
+        return SQL(
+            """
+            WITH updated AS (
+                UPDATE kam_partner_metric m
+                   SET %(updates)s
+                  FROM kam_partner_metric_diff d
+                 WHERE m.id = d.metric_id AND d.partner_id IS NOT NULL AND %(scope)s
+            ), inserted AS (
+                -- a concurrent recompute may have inserted the row meanwhile
+                INSERT INTO kam_partner_metric (partner_id, company_id, %(columns)s)
+                SELECT d.partner_id, %(company)s, %(values)s
+                  FROM kam_partner_metric_diff d
+                 WHERE d.metric_id IS NULL AND %(scope)s
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET %(excluded)s
+            ), gone AS (
+                DELETE FROM kam_partner_metric
+                 WHERE id IN (SELECT d.metric_id FROM kam_partner_metric_diff d
+                               WHERE d.partner_id IS NULL AND %(metric_scope)s)
+            )
+            SELECT d.partner_id
+              FROM kam_partner_metric_diff d
+             WHERE d.block_moved AND d.partner_id IS NOT NULL AND %(scope)s
+            """,
+            company=company.id,
+            columns=columns,
             scope=scope,
             metric_scope=metric_scope,
             updates=updates,
-            old_values=old_values,
-            new_values=new_values,
+            excluded=excluded,
+            values=values,
         )

@@ -217,8 +217,12 @@ class MailActivity(models.Model):
     def _kam_vip_reviews_done(self):
         """A KAM Manager who marks an overdue-VIP-review alert done has reviewed
         the account: its next review is rolled forward (``res.partner.
-        _kam_vip_record_review``). Anyone else, and the code as superuser, only
-        closes the alert."""
+        _kam_vip_record_review``), so the next recompute finds the cause gone
+        and clears the alert (raised again when that review falls overdue).
+        Anyone else, and the code as superuser, only closes the activity: the
+        review date does not move, and the alert is answered (``kam.alert``),
+        not raised again while the review stays overdue; it comes back only
+        once the review date was moved forward and has passed again."""
         reviews = self.filtered(
             lambda activity: activity.kam_alert_kind == "vip_review"
             and activity.res_model == "res.partner"

@@ -41,10 +41,38 @@ def window_bounds(today, months):
 
 
 def share(amount, total):
-    """Percentage of ``total`` that ``amount`` is; 0 when there is no positive total."""
+    """Percentage of ``total`` that ``amount`` is; 0 when there is no positive total.
+
+    The ratio first, then the percentage: an amount equal to the total is
+    exactly 100 % (the SQL recompute computes it the same way).
+    """
     if not total or total <= 0:
         return 0.0
-    return 100.0 * amount / total
+    return 100.0 * (amount / total)
+
+
+def counts_in_shares(amount):
+    """Whether a client's amount counts in the shares of that amount.
+
+    A client that loses money over the window (a negative margin, or refunds
+    above its invoices) is shown apart: counting it would lower the total and
+    the other clients' shares would add up to more than 100 % (a cumulative
+    share of 114 %). A client that brings nothing counts, with a share of 0.
+    """
+    return amount >= 0
+
+
+def share_total(amounts):
+    """What the shares of ``amounts`` are measured on: the amounts that count."""
+    return sum(amount for amount in amounts if counts_in_shares(amount))
+
+
+def client_share(amount, total):
+    """The share of one client in ``total`` (see ``share_total``): None for a
+    client kept out of the shares, else ``share``."""
+    if not counts_in_shares(amount):
+        return None
+    return share(amount, total)
 
 
 def annualised(amount, window_months):
@@ -75,8 +103,9 @@ def _compare(value, operator, threshold):
 
 
 def dependency_level(share_pct, key_share, critical_share, mono_share):
-    """How dependent the company is on one client with this share of the basis."""
-    if share_pct <= 0:
+    """How dependent the company is on one client with this share of the basis
+    (None: a client kept out of the shares)."""
+    if share_pct is None or share_pct <= 0:
         return "none"
     for level, operator, threshold in dependency_bands(key_share, critical_share, mono_share):
         if _compare(share_pct, operator, threshold):
@@ -110,15 +139,22 @@ def pareto(amounts):
     Returns ``{key: (rank, cumulative_share)}``: rank 1 is the largest amount
     (ties broken by the smaller key, as the SQL does with the partner id);
     the cumulative share is the percentage of the total reached by this
-    client and all those ranked before it.
+    client and all those ranked before it: the last one is at exactly 100 %.
+    A client kept out of the shares (``counts_in_shares``) is not ranked:
+    ``(None, None)``.
     """
-    total = sum(amounts.values())
-    ordered = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
-    result = {}
-    running = 0.0
-    for rank, (key, amount) in enumerate(ordered, start=1):
-        running += amount
-        result[key] = (rank, share(running, total))
+    ordered = sorted(
+        ((key, amount) for key, amount in amounts.items() if counts_in_shares(amount)),
+        key=lambda item: (-item[1], item[0]),
+    )
+    running = []
+    total = 0
+    for _key, amount in ordered:
+        total += amount
+        running.append(total)
+    result = {key: (None, None) for key, amount in amounts.items() if not counts_in_shares(amount)}
+    for rank, ((key, _amount), reached) in enumerate(zip(ordered, running, strict=True), start=1):
+        result[key] = (rank, share(reached, total))
     return result
 
 

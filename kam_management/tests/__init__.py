@@ -1,6 +1,7 @@
 from . import test_foundation
 from . import test_i18n
 from . import test_identification
+from . import test_identification_recompute
 from . import test_risk
 from . import test_account_plan
 from . import test_exports
@@ -32,3 +33,4 @@ from . import test_alerts
 from . import test_scale_out
 from . import test_kam_day_tours
 from . import test_units_formats
+from . import test_texts_language

@@ -218,20 +218,24 @@ class TestMetricsMatchTheRules(AccountTestInvoicingCommon):
         basis_key = {"margin": "margin", "invoiced": "invoiced_revenue",
                      "ordered": "ordered_revenue"}[basis]
         totals = {
-            key: sum(row[key] for row in rows.values())
+            key: shares.share_total(row[key] for row in rows.values())
             for key in ("margin", "invoiced_revenue", basis_key)
         }
         # Pareto ties go to the smaller partner id: clients are created in index order.
         ranks = shares.pareto({index: row[basis_key] for index, row in rows.items()})
+        # A client kept out of the shares (a negative amount) has none: NULL in
+        # the table, read as 0 through the ORM.
         for index, row in rows.items():
             rank, cumulative = ranks[index]
             row.update({
                 "basis_amount": row[basis_key],
-                "share": shares.share(row[basis_key], totals[basis_key]),
-                "margin_share": shares.share(row["margin"], totals["margin"]),
-                "revenue_share": shares.share(row["invoiced_revenue"], totals["invoiced_revenue"]),
-                "pareto_rank": rank,
-                "cumulative_share": cumulative,
+                "share": shares.client_share(row[basis_key], totals[basis_key]) or 0.0,
+                "margin_share": shares.client_share(row["margin"], totals["margin"]) or 0.0,
+                "revenue_share": shares.client_share(
+                    row["invoiced_revenue"], totals["invoiced_revenue"]
+                ) or 0.0,
+                "pareto_rank": rank or 0,
+                "cumulative_share": cumulative or 0.0,
                 "avg_order_interval": shares.average_interval(
                     row["first_order_date"], row["last_order_date"], row["order_count"]
                 ),

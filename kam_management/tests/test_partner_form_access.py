@@ -49,6 +49,9 @@ class TestPartnerFormAccess(PartnerFormReader, KamDmuCommon):
         self.assertFalse(foreign.with_user(self.salesman).kam_is_owned)
         own.write({"kam_team_user_ids": [Command.link(self.other_kam.id)]})
         self.assertTrue(own.with_user(self.other_kam).kam_is_owned, "a member of the account team")
+        # a partner being created has nothing restricted yet, for the KAM groups
+        self.assertTrue(self.env["res.partner"].with_user(self.manager).new({"name": "New"}).kam_is_owned)
+        self.assertFalse(self.env["res.partner"].with_user(self.salesman).new({"name": "New"}).kam_is_owned)
 
     def test_foreign_account_shows_no_kam_button(self):
         visible = self.visible_buttons(self.kam, self.other_account)

@@ -172,7 +172,8 @@ class TestTrustBounds(BoundsMixin, TransactionCase):
                 with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
                     Line.create(vals)
                     self.env.flush_all()
-                self.assertIn("must be between 1900-01-01 and 2999-12-31", str(caught.exception))
+                # the bounds in the user's date format (English here)
+                self.assertIn("must be between 01/01/1900 and 12/31/2999", str(caught.exception))
                 self.assertEqual(self.env["kam.comm.plan.line"].search_count([]), count)
 
     def test_template_line_cadence_as_manager(self):
