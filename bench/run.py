@@ -25,8 +25,9 @@ between two daily runs (autovacuum may be off on a bench server).
     c   nothing changed since the previous run
 
 Stock Odoo's invoice analysis and sales analysis, grouped by customer over
-the same window, are timed in the same loop as peers. The targets are
-checked here (ok / NOT ok), never in timed unit tests.
+the same window, are timed in the same loop as peers. The targets of the
+recompute are set at the large scale and checked here (ok / NOT ok), never in
+timed unit tests; the small and medium rows show how the cost grows.
 """
 
 import argparse
@@ -43,6 +44,47 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+
+HEADER = """# Benchmark results
+
+Written by `make bench SCALE=… RECORD=1` (`bench/run.py`).
+
+The daily recompute is timed against its floor: the addon's own statement cut before
+the write (`kam.partner.metric._metrics_query`: the same aggregates, totals, ranks,
+shares and levels from the same rows) selected into a temporary table. Each case runs
+right after a floor, interleaved and repeated; the ratio is the median (and the min) of
+the paired case / floor ratios, every timing including its commit. Between two runs the
+metrics table is vacuumed, untimed, as autovacuum does between two nights (it is off on
+the bench server). Stock Odoo's invoice and sales analyses, grouped by customer over the
+same window, are timed in the same loop (ratio: peer / floor). The targets are set at the
+large scale. For the cron: queries per batch; for the export: time without a memory
+tracer and the growth of the peak resident memory of a process that only exports.
+
+What the recompute does (`kam_partner_metric.py`, `res_partner.py`):
+
+- the figures are compared with the stored rows in one join (`_diff_query`), into a
+  temporary table: only the rows that changed are written, none on a day when nothing
+  changed; a comparison stops at the first column that differs (the cumulative share,
+  which moves every day, comes first);
+- changed rows are updated in place (`_write_query`): the table keeps 60 % of each page
+  free (fillfactor 40), so a row's new version stays on its page (a HOT update) and no
+  index is touched; the index duplicating the unique (partner, company) index and the
+  full index of dependency levels are gone (a partial index keeps the few dependent
+  rows); the rows have no create/write user and date (written only by the recompute):
+  two foreign keys fewer to check when the first run inserts every row;
+- client-base blocks are written with one `UPDATE … FROM` of the partners whose block
+  moves (no per-partner ORM write), the ORM cache invalidated; on key accounts,
+  candidates and former key accounts the change is tracked in the chatter, all of them
+  with one insert of notes and tracking values;
+- a client with a negative basis (a loss) is kept out of the totals, shares and Pareto
+  curve (`rules.shares.counts_in_shares`), so the cumulative share ends at 100 %.
+
+The first run is bounded by PostgreSQL's work on stock tables: one insert per client
+with its foreign-key checks, and one update per client with orders of `res_partner`,
+whose new row version lands on another page (the table keeps no free space) and so
+goes into each of its indexes (29 in the bench database).
+
+"""
 
 REPEAT = {"small": 7, "medium": 5, "large": 3}
 # Targets of the recompute: paired ratio to the floor (median of the repeats).
@@ -157,13 +199,19 @@ class Recompute:
     # -- the states the cases start from (not timed)
 
     def vacuum(self, *tables):
-        """VACUUM (ANALYZE) outside the transaction, as autovacuum would."""
+        """VACUUM (ANALYZE) outside the transaction, as autovacuum would; returns
+        what VACUUM VERBOSE says of the tuples of each table."""
         import odoo
 
+        said = []
         with odoo.sql_db.db_connect(self.args.db).cursor() as cr:
             cr._cnx.autocommit = True
             for table in tables:
-                cr.execute(f"VACUUM (ANALYZE) {table}")
+                del cr._cnx.notices[:]
+                cr.execute(f"VACUUM (VERBOSE, ANALYZE) {table}")
+                said += [f"{table}: {line.strip()}" for notice in cr._cnx.notices
+                         for line in notice.splitlines() if line.startswith("tuples:")][:1]
+        return said
 
     def reset_first_run(self):
         """No metrics, no candidates, no block earned by orders: a new database."""
@@ -343,8 +391,9 @@ def bench_recompute(env, args):
             "floor": f"median {fmt_s(statistics.median(times['floor']))}",
             "addon": f"min {fmt_s(c_min)}, median {fmt_s(c_med)}",
             "ratio": r_med, "ratio_min": r_min,
-            "target": f"≤ {TARGETS[case]}×",
-            "ok": r_med <= TARGETS[case],
+            # the targets are set at the large scale; smaller ones show how cost grows
+            "target": f"≤ {TARGETS[case]}×" + ("" if args.scale == "large" else " at large"),
+            "ok": r_med <= TARGETS[case] if args.scale == "large" else None,
         })
     for name, label in (("invoice", "stock invoice analysis `_read_group` by customer"),
                         ("sale", "stock sales analysis (with margin) `_read_group` by customer")):
@@ -370,7 +419,7 @@ def explain_normal_day(rc, day, args):
 
     next_day = day + datetime.timedelta(days=1)
     date_from, date_to = window_bounds(next_day, rc.company.kam_window_months)
-    rc.vacuum("kam_partner_metric")
+    vacuumed = rc.vacuum("kam_partner_metric")
     rc.env.flush_all()
     plans = []
     with rc.Metric._refresh_settings():
@@ -391,7 +440,8 @@ def explain_normal_day(rc, day, args):
     with open(path, "w") as f:
         f.write(f"-- case b (normal day: today {day} -> {next_day}), scale {args.scale}, "
                 f"company {rc.company.name}\n")
-        f.write(f"-- rows updated: {updated:,}, of which HOT: {hot:,}\n\n")
+        f.write(f"-- rows updated: {updated:,}, of which HOT: {hot:,}\n")
+        f.write("".join(f"-- before, VACUUM (as autovacuum): {line}\n" for line in vacuumed) + "\n")
         f.write("\n\n".join(plans) + "\n")
     return (f"EXPLAIN (ANALYZE, BUFFERS) of case b in bench/{os.path.basename(path)}: "
             f"{updated:,} rows updated, {hot:,} HOT")
@@ -603,17 +653,7 @@ def cmd_run(args):
     sections[f"## Scale {args.scale}"] = ["", *body, ""]
     order = {"small": 0, "medium": 1, "large": 2}
     with open(out, "w") as f:
-        f.write(
-            "# Benchmark results\n\n"
-            "Written by `make bench SCALE=… RECORD=1`. The daily recompute is timed against "
-            "its floor: the addon's own statement cut before the write (the same aggregates, "
-            "totals, ranks, shares and levels from the same rows) selected into a temporary "
-            "table. Each case runs right after a floor, interleaved and repeated; the ratio is "
-            "the median (and the min) of the paired case / floor ratios, every timing "
-            "including its commit. Stock Odoo's analyses are timed in the same loop "
-            "(ratio: peer / floor). For the cron: queries per batch; for the export: time "
-            "without a memory tracer and the growth of the process's peak resident memory.\n\n"
-        )
+        f.write(HEADER)
         for title, body_lines in sorted(
             sections.items(), key=lambda item: order.get(item[0].split()[-1], 9)
         ):

@@ -215,19 +215,18 @@ class KamPartnerMetric(models.Model):
         """For the statement only: no JIT (the planner cannot estimate the join
         of two aggregates, overestimates it by far and compiles for longer
         than the statement runs), and enough memory to aggregate a million
-        invoice lines without spilling to disk."""
+        invoice lines without spilling to disk. When the statements fail, the
+        rollback (of the transaction or of its savepoint) restores them."""
         cr = self.env.cr
         [(jit, work_mem)] = self.env.execute_query(
             SQL("SELECT current_setting('jit'), current_setting('work_mem')")
         )
         cr.execute(SQL("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"))
-        try:
-            yield
-        finally:
-            cr.execute(SQL(
-                "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
-                jit, work_mem,
-            ))
+        yield
+        cr.execute(SQL(
+            "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
+            jit, work_mem,
+        ))
 
     @api.model
     def _metrics_query(self, company, date_from, date_to):
@@ -383,19 +382,22 @@ class KamPartnerMetric(models.Model):
         they are not written (no row lock, no new row version)."""
         new_values = SQL(", ").join(SQL.identifier("c", name) for name in _COMPARED_COLUMNS)
         old_values = SQL(", ").join(SQL.identifier("m", name) for name in _COMPARED_COLUMNS)
+        stored = SQL(", ").join(SQL.identifier(name) for name in _COMPARED_COLUMNS)
         return SQL(
             """
             WITH computed AS (%(computed)s)
             SELECT c.*, m.id AS metric_id, m.partner_id AS metric_partner_id,
                    m.order_block IS DISTINCT FROM c.order_block AS block_moved
               FROM computed c
-              FULL JOIN (SELECT * FROM kam_partner_metric WHERE company_id = %(company)s) m
+              FULL JOIN (SELECT id, partner_id, %(stored)s FROM kam_partner_metric
+                          WHERE company_id = %(company)s) m
                 ON m.partner_id = c.partner_id
              WHERE m.id IS NULL OR c.partner_id IS NULL
                 OR (%(old_values)s) IS DISTINCT FROM (%(new_values)s)
             """,
             computed=self._metrics_query(company, date_from, date_to),
             company=company.id,
+            stored=stored,
             old_values=old_values,
             new_values=new_values,
         )
