@@ -11,6 +11,7 @@ import json
 import os
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -20,8 +21,13 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # Not in `make test`: `make screenshots` runs them (tag kam_screenshots).
 @tagged("post_install", "-at_install", "kam_screenshots")
 class TestScreenshots(HttpCase):
-    def _shoot(self, url, selector, name, login="admin"):
-        """Open ``url`` as ``login``, wait for ``selector``, capture the page as ``name``."""
+    def _shoot(self, url, selector, name, login="admin", click=None, check="true"):
+        """Open ``url`` as ``login``, wait for ``selector``, capture the page as ``name``.
+
+        ``click``, a JavaScript expression, gives an element clicked once it is
+        there, before the wait; ``check``, a JavaScript condition on the found
+        element ``el``, must hold too (the visible outcome being shown).
+        """
         shots = []
         original_stop = ChromeBrowser.stop
 
@@ -35,17 +41,27 @@ class TestScreenshots(HttpCase):
         code = """
             const selector = SELECTOR;
             const started = Date.now();
+            let clicked = CLICKED;
             const timer = setInterval(() => {
-                if (document.querySelector(selector)) {
+                const el = clicked && document.querySelector(selector);
+                if (!clicked) {
+                    const target = CLICK;
+                    if (target) {
+                        target.click();
+                        clicked = true;
+                    }
+                }
+                if (el && (CHECK)) {
                     clearInterval(timer);
                     // let fonts, charts and SVG settle before the capture
                     setTimeout(() => console.log("test successful"), 1500);
                 } else if (Date.now() - started > 40000) {
                     clearInterval(timer);
-                    console.error("NAME: never found " + selector);
+                    console.error("NAME: never found " + selector + (clicked ? "" : " (nothing to click)"));
                 }
             }, 200);
-        """.replace("SELECTOR", json.dumps(selector)).replace("NAME", name)
+        """.replace("SELECTOR", json.dumps(selector)).replace("NAME", name).replace(
+            "CLICKED", "false" if click else "true").replace("CLICK", click or "null").replace("CHECK", check)
         with patch.object(ChromeBrowser, "stop", stop):
             self.browser_js(url, code, login=login, timeout=60)
         self.assertTrue(shots, f"no screenshot captured for {name}")
@@ -101,6 +117,33 @@ class TestScreenshots(HttpCase):
         dossier = self._account().action_open_kam_dossier()
         self._shoot(f"/odoo/action-kam_management.kam_dossier_action/{dossier['res_id']}",
                     ".o_form_view .o_notebook", "dossier_ru", login="demo")
+
+    def test_cockpit_russian(self):
+        """My Key Accounts for Marc Demo working in Russian: the cards' labels in Russian."""
+        self._speak_russian(self.env.ref("base.user_demo"))
+        self._shoot("/odoo/my-key-accounts", ".o_kam_cockpit .o_kanban_record .o_kam_cockpit_next", "cockpit_ru",
+                    login="demo", check=f"el.textContent.includes({json.dumps('Следующий контакт')})")
+
+    def test_log_from_plan_line(self):
+        """The Log button of a plan line of Deco Addict opens the dialog filled from the line."""
+        marc = self.env.ref("base.user_demo")
+        line = self.env["kam.comm.plan.line"].search([
+            ("partner_id", "=", self._account().id),
+            ("name", "=", "Quarterly business review at their office"),
+        ])
+        self.assertEqual(line.user_id, marc)
+        today = fields.Date.context_today(self.env["res.partner"].with_user(marc))
+        date_format = self.env["res.lang"]._get_data(code=marc.lang or "en_US").date_format
+        row = f"""[...document.querySelectorAll(".o_list_view .o_data_row")].find(
+            row => row.textContent.includes({json.dumps(line.name)})
+                && row.textContent.includes({json.dumps(line.partner_id.name)}))"""
+        self._shoot(
+            "/odoo/action-kam_management.kam_comm_plan_line_action",
+            ".modal .o_form_view", "log_from_plan_line", login="demo",
+            click=f"({row})?.querySelector(\"button[name='action_log_contact']\")",
+            check=f"""el.querySelector(".o_field_widget[name='date'] input")?.value === {json.dumps(today.strftime(date_format))}
+                && el.querySelector(".o_field_widget[name='summary'] textarea")?.value === {json.dumps(line.name)}""",
+        )
 
     def test_dashboard(self):
         """The KAM dashboard: the key accounts' share against the band, and its alert."""
