@@ -644,7 +644,7 @@ class KamAccountHealth(models.Model):
                 "Order amounts shrank over the last %(count)s orders: %(amounts)s (-%(drop)s %%).",
                 count=len(values["amounts"]),
                 amounts=" → ".join(amount(a) for a in values["amounts"]),
-                drop=values["drop"],
+                drop=formatLang(self.env, values["drop"], digits=1),
             )
         if code == risk.INTERVAL_GROWTH:
             if values["ongoing"]:
