@@ -1,3 +1,4 @@
+from . import kam_account
 from . import kam_account_owned_mixin
 from . import kam_shared_config_mixin
 from . import kam_bounds_mixin

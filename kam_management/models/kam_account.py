@@ -1,0 +1,208 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+KAM_STATUS = [
+    ("none", "Not Key"),
+    ("candidate", "Candidate"),
+    ("key", "Key Account"),
+    ("former", "Former Key Account"),
+]
+
+
+class KamAccount(models.Model):
+    """The key-account identity of a client in one of our companies.
+
+    A client can be key in one company (with its KAM and team) and a mere
+    candidate in another: status, KAM, team, level, types and VIP are per
+    company, as the figures are (``kam.partner.metric``). The partner shows
+    and edits the row of the current company through computed fields of the
+    same names (``res.partner``, Identification), which also carry the trust
+    checks: only KAM Managers change an identity, in their companies. The
+    history of each company's identity is tracked on its row.
+    """
+
+    _name = "kam.account"
+    _description = "Key-Account Identity (per Company)"
+    _inherit = ["mail.thread"]
+    _rec_name = "partner_id"
+    _order = "company_id, partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, ondelete="cascade", index=True,
+        domain=lambda self: self.env["res.partner"]._kam_commercial_domain(),
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, ondelete="cascade", index=True,
+        default=lambda self: self.env.company,
+    )
+    kam_status = fields.Selection(
+        KAM_STATUS, string="Key-Account Status", default="none", required=True,
+        tracking=True, index=True,
+    )
+    kam_status_reason = fields.Char(string="Status Reason", tracking=True)
+    kam_key_since = fields.Date(string="Key Account Since", tracking=True)
+    kam_user_id = fields.Many2one(
+        "res.users", string="Key Account Manager", tracking=True, index="btree_not_null",
+        domain="[('share', '=', False)]",
+    )
+    kam_team_user_ids = fields.Many2many(
+        "res.users", "kam_account_team_user_rel", "account_id", "user_id",
+        string="Account Team", domain="[('share', '=', False)]",
+    )
+    kam_level = fields.Selection(
+        [("company", "Company"), ("team", "Sales Team"), ("department", "Department")],
+        string="Key For", default="company",
+    )
+    kam_level_team_id = fields.Many2one("crm.team", string="Key for Sales Team")
+    kam_level_department = fields.Char(string="Key for Department")
+    kam_type_ids = fields.Many2many(
+        "kam.account.type", "kam_account_account_type_rel", "account_id", "type_id",
+        string="Key-Account Types",
+    )
+    kam_is_vip = fields.Boolean(string="VIP", tracking=True)
+    kam_vip_review_date = fields.Date(string="VIP Review Date", tracking=True, index="btree_not_null")
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)",
+         "A client has one key-account identity per company."),
+    ]
+
+    @api.constrains("kam_is_vip", "kam_vip_review_date")
+    def _check_kam_vip_review_date(self):
+        """A VIP may be unprofitable (digest §1.6.1): the status is reviewed on a date."""
+        for account in self:
+            if account.kam_is_vip and not account.kam_vip_review_date:
+                raise ValidationError(self.env._(
+                    "%(partner)s is a VIP: set the date of the next VIP review.",
+                    partner=account.partner_id.display_name,
+                ))
+
+    @api.constrains("kam_user_id", "kam_team_user_ids")
+    def _check_kam_internal_users(self):
+        """The KAM and the account team read the account's KAM data: internal users only."""
+        for account in self:
+            outsiders = (account.kam_user_id | account.kam_team_user_ids).sudo().filtered("share")
+            if outsiders:
+                raise ValidationError(self.env._(
+                    "%(users)s cannot be the KAM or in the account team of %(partner)s: only "
+                    "internal users manage key accounts, not portal users.",
+                    users=", ".join(outsiders.mapped("name")),
+                    partner=account.partner_id.display_name,
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        accounts._kam_recompute_dependents()
+        return accounts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not vals.keys().isdisjoint(("kam_status", "kam_user_id", "partner_id", "company_id")):
+            self._kam_recompute_dependents()
+        return result
+
+    def _kam_recompute_dependents(self):
+        """The stored copies of the identity on the pipeline and the health
+        follow the row of their own company."""
+        if not self:
+            return
+        partners = self.partner_id
+        for model_name, fnames, partner_path in (
+            ("crm.lead", ("kam_partner_status", "kam_account_user_id"), "partner_id.commercial_partner_id"),
+            ("kam.account.health", ("kam_user_id",), "partner_id"),
+        ):
+            Model = self.env[model_name].sudo().with_context(active_test=False)
+            records = Model.search([(partner_path, "in", partners.ids)])
+            if records:
+                for fname in fnames:
+                    self.env.add_to_compute(Model._fields[fname], records)
+
+    @api.model
+    def _kam_find(self, pairs):
+        """{(partner id, company id): row} of these (commercial partner, company) pairs, as superuser."""
+        pairs = {(partner_id, company_id) for partner_id, company_id in pairs if partner_id and company_id}
+        if not pairs:
+            return {}
+        by_company = {}
+        for partner_id, company_id in pairs:
+            by_company.setdefault(company_id, set()).add(partner_id)
+        domain = expression.OR([
+            [("company_id", "=", company_id), ("partner_id", "in", list(partner_ids))]
+            for company_id, partner_ids in by_company.items()
+        ])
+        rows = self.sudo().with_context(active_test=False).search(domain)
+        return {(row.partner_id.id, row.company_id.id): row for row in rows}
+
+    @api.model
+    def _kam_member_domain(self, user_ids, partner_path="partner_id", company_path="company_id"):
+        """Domain of the records (on their account ``partner_path`` in their company
+        ``company_path``) whose account's KAM or team, in that company, is one of ``user_ids``."""
+        rows = self.sudo().search_fetch(
+            ["|", ("kam_user_id", "in", user_ids), ("kam_team_user_ids", "in", user_ids)],
+            ["partner_id", "company_id"],
+        )
+        by_company = {}
+        for row in rows:
+            by_company.setdefault(row.company_id.id, set()).add(row.partner_id.id)
+        if not by_company:
+            return expression.FALSE_DOMAIN
+        return expression.OR([
+            [(company_path, "=", company_id), (partner_path, "in", sorted(partner_ids))]
+            for company_id, partner_ids in sorted(by_company.items())
+        ])
+
+
+class KamAccountMemberMixin(models.AbstractModel):
+    """Records that belong to a key account in one company: its KAM and team
+    there (``kam_member_user_ids``, for the record rules) work on them."""
+
+    _name = "kam.account.member.mixin"
+    _description = "Record of a Key Account in a Company"
+    # Paths from the record to its account (commercial entity) and its company.
+    _kam_account_partner_path = "partner_id"
+    _kam_account_company_path = "company_id"
+
+    kam_account_id = fields.Many2one(
+        "kam.account", string="Key-Account Identity", compute="_compute_kam_account_id",
+        compute_sudo=True,
+        help="Technical: the identity of the record's account in the record's company.",
+    )
+    kam_member_user_ids = fields.Many2many(
+        "res.users", string="Account KAM and Team", compute="_compute_kam_member_user_ids",
+        search="_search_kam_member_user_ids",
+        help="Technical: the KAM and account team of the record's account in the record's company.",
+    )
+
+    @api.depends(lambda self: [self._kam_account_partner_path, self._kam_account_company_path])
+    def _compute_kam_account_id(self):
+        rows = self._kam_account_rows()
+        for record in self:
+            record.kam_account_id = rows.get(record.id, False)
+
+    def _compute_kam_member_user_ids(self):
+        rows = self._kam_account_rows()
+        for record in self:
+            row = rows.get(record.id)
+            record.kam_member_user_ids = (row.kam_user_id | row.kam_team_user_ids) if row else False
+
+    def _kam_account_rows(self):
+        """{record id: its account's identity row in its company} (superuser), one query."""
+        pairs = {
+            record.id: (
+                record.mapped(self._kam_account_partner_path)[:1].commercial_partner_id.id,
+                record.mapped(self._kam_account_company_path)[:1].id,
+            )
+            for record in self.sudo()
+        }
+        rows = self.env["kam.account"]._kam_find(pairs.values())
+        return {record_id: rows[pair] for record_id, pair in pairs.items() if pair in rows}
+
+    def _search_kam_member_user_ids(self, operator, value):
+        if operator not in ("in", "="):
+            raise UserError(self.env._("Operation not supported on the account team."))
+        user_ids = [value] if isinstance(value, int) else list(value)
+        return self.env["kam.account"]._kam_member_domain(
+            user_ids, self._kam_account_partner_path, self._kam_account_company_path
+        )
