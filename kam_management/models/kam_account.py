@@ -166,7 +166,7 @@ class KamAccountMemberMixin(models.AbstractModel):
 
     kam_account_id = fields.Many2one(
         "kam.account", string="Key-Account Identity", compute="_compute_kam_account_id",
-        compute_sudo=True,
+        compute_sudo=True, search="_search_kam_account_id",
         help="Technical: the identity of the record's account in the record's company.",
     )
     kam_member_user_ids = fields.Many2many(
@@ -180,6 +180,32 @@ class KamAccountMemberMixin(models.AbstractModel):
         rows = self._kam_account_rows()
         for record in self:
             record.kam_account_id = rows.get(record.id, False)
+
+    def _search_kam_account_id(self, operator, value):
+        Account = self.env["kam.account"].sudo().with_context(active_test=False)
+        if operator in ("any", "not any"):
+            rows = Account.search(value)
+        elif operator in ("in", "not in", "=", "!="):
+            rows = Account.search([("id", operator.replace("not in", "in").replace("!=", "="), value)])
+        else:
+            raise UserError(self.env._("Operation not supported on the key-account identity."))
+        domain = self._kam_pairs_domain(rows)
+        if operator in ("not any", "not in", "!="):
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    def _kam_pairs_domain(self, rows):
+        """Domain of the records whose account and company are those of ``rows``."""
+        by_company = {}
+        for row in rows:
+            by_company.setdefault(row.company_id.id, set()).add(row.partner_id.id)
+        if not by_company:
+            return expression.FALSE_DOMAIN
+        return expression.OR([
+            [(self._kam_account_company_path, "=", company_id),
+             (self._kam_account_partner_path, "in", sorted(partner_ids))]
+            for company_id, partner_ids in sorted(by_company.items())
+        ])
 
     def _compute_kam_member_user_ids(self):
         rows = self._kam_account_rows()

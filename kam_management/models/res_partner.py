@@ -227,15 +227,14 @@ class ResPartner(models.Model):
     )
 
     @api.depends_context("company")
-    @api.depends("commercial_partner_id")
+    @api.depends("commercial_partner_id", "commercial_partner_id.company_id")
     def _compute_kam_identity(self):
-        """The identity of the commercial entity in the current company, one query."""
-        company_id = self.env.company.id
-        accounts = self.env["kam.account"]._kam_find(
-            (partner._origin.commercial_partner_id.id, company_id) for partner in self
-        )
+        """The identity of the commercial entity in its company (a shared
+        entity: in the current company), one query."""
+        pairs = {partner: partner._kam_identity_key() for partner in self}
+        accounts = self.env["kam.account"]._kam_find(pairs.values())
         for partner in self:
-            account = accounts.get((partner._origin.commercial_partner_id.id, company_id))
+            account = accounts.get(pairs[partner])
             for fname in KAM_IDENTITY_FIELDS:
                 if account:
                     value = account[fname]
@@ -247,17 +246,22 @@ class ResPartner(models.Model):
                         value = False
                 partner[fname] = value
 
+    def _kam_identity_key(self):
+        """(commercial entity id, company id) of the ``kam.account`` row this
+        partner shows: the entity's company, else the current company."""
+        self.ensure_one()
+        entity = self._origin.commercial_partner_id.sudo()
+        return entity.id, entity.company_id.id or self.env.company.id
+
     def _inverse_kam_identity(self):
-        """Write the identity to the current company's row of the commercial
-        entity (created when the identity is not blank). The trust checks of
-        ``write`` compare the identities before and after."""
-        company = self.env.company
+        """Write the identity to the row of the commercial entity in its company
+        (a shared entity: the current company's), created when the identity
+        differs from the blank one. The trust checks of ``write`` compare the
+        identities before and after."""
         Account = self.env["kam.account"].sudo()
         for partner in self:
             entity = partner.commercial_partner_id
-            if not entity.id or entity != partner:
-                # A contact shows its commercial entity's identity: what is
-                # written on it is not a decision on the account.
+            if not entity.id:
                 continue
             values = {}
             for fname in KAM_IDENTITY_FIELDS:
@@ -270,41 +274,57 @@ class ResPartner(models.Model):
                 values[fname] = value if value or field.type in ("many2many", "boolean") else (
                     KAM_BLANK_IDENTITY[fname]
                 )
-            account = Account._kam_find([(entity.id, company.id)]).get((entity.id, company.id))
+            if entity != partner:
+                # A contact shows its commercial entity's identity: only a KAM
+                # Manager's write of it is accepted, and dropped (the identity is
+                # decided on the account).
+                if not self._kam_may_manage_identity() and partner._kam_identity() != entity._kam_identity():
+                    raise AccessError(self.env._(
+                        "The key-account fields of %(contact)s follow its company %(account)s: "
+                        "only a KAM Manager changes them, on the company. Ask a KAM Manager.",
+                        contact=partner.name,
+                        account=entity.name,
+                    ))
+                continue
+            key = partner._kam_identity_key()
+            account = Account._kam_find([key]).get(key)
             if account:
                 account.write(values)
-            elif not self._kam_identity_is_blank(partner._kam_identity()):
-                Account.create(dict(values, partner_id=entity.id, company_id=company.id))
+            elif partner._kam_identity() != KAM_BLANK_IDENTITY:
+                Account.create(dict(values, partner_id=key[0], company_id=key[1]))
         self.env["res.partner"].invalidate_model(list(KAM_IDENTITY_FIELDS))
 
-    def _search_kam_identity(self, fname, operator, value):
-        """Partners whose commercial entity's identity in the current company
-        matches; a partner without a row has the blank identity."""
+    def _kam_identity_rows_query(self, condition):
+        """Query of the ``kam.account`` rows shown on their partners (the
+        partner's company, else the current company) that match ``condition``."""
         Account = self.env["kam.account"].sudo().with_context(active_test=False)
-        company_id = self.env.company.id
+        query = Account._search(condition)
+        query.add_where(SQL(
+            "%s = COALESCE((SELECT e.company_id FROM res_partner e WHERE e.id = %s), %s)",
+            SQL.identifier(query.table, "company_id"),
+            SQL.identifier(query.table, "partner_id"),
+            self.env.company.id,
+        ))
+        return query.subselect(SQL.identifier(query.table, "partner_id"))
+
+    def _search_kam_identity(self, fname, operator, value):
+        """Partners whose commercial entity's identity (see ``_kam_identity_key``)
+        matches; a partner without a row has the blank identity."""
         condition = [(fname, operator, value)]
-        matching = Account._search(expression.AND([[("company_id", "=", company_id)], condition]))
-        blank = Account.new({
+        blank = self.env["kam.account"].sudo().new({
             fname: (
                 [] if self._fields[fname].type == "many2many" else KAM_BLANK_IDENTITY[fname]
             ),
         })
         if blank.filtered_domain(condition):
-            # Blank matches: everyone but the rows of the company that do not match.
-            others = Account._search(expression.AND([
-                [("company_id", "=", company_id)], ["!", *condition],
-            ]))
-            return [("commercial_partner_id", "not in", others.subselect(
-                SQL.identifier(others.table, "partner_id")
-            ))]
-        return [("commercial_partner_id", "in", matching.subselect(
-            SQL.identifier(matching.table, "partner_id")
-        ))]
+            # Blank matches: everyone but the shown rows that do not match.
+            return [("commercial_partner_id", "not in", self._kam_identity_rows_query(["!", *condition]))]
+        return [("commercial_partner_id", "in", self._kam_identity_rows_query(condition))]
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
-        """The scalar identity fields read the current company's row in SQL, so
-        that partners can be grouped and ordered by KAM, status, VIP..."""
-        field = self._fields.get(fname.split(".", 1)[0])
+        """The scalar identity fields read the shown row in SQL, so that
+        partners can be grouped and ordered by KAM, status, VIP..."""
+        field = self._fields.get(fname)
         if (
             field is None
             or fname not in KAM_IDENTITY_FIELDS
@@ -312,12 +332,19 @@ class ResPartner(models.Model):
             or query is None
         ):
             return super()._field_to_sql(alias, fname, query, flush)
+        entity_alias = query.make_alias(alias, "kam_entity")
+        query.add_join("LEFT JOIN", entity_alias, "res_partner", SQL(
+            "%s = %s",
+            SQL.identifier(entity_alias, "id"),
+            SQL.identifier(alias, "commercial_partner_id"),
+        ))
         account_alias = query.make_alias(alias, "kam_account")
         query.add_join("LEFT JOIN", account_alias, "kam_account", SQL(
-            "%s = %s AND %s = %s",
+            "%s = %s AND %s = COALESCE(%s, %s)",
             SQL.identifier(account_alias, "partner_id"),
             SQL.identifier(alias, "commercial_partner_id"),
             SQL.identifier(account_alias, "company_id"),
+            SQL.identifier(entity_alias, "company_id"),
             self.env.company.id,
         ))
         column = SQL.identifier(account_alias, fname)
@@ -325,6 +352,8 @@ class ResPartner(models.Model):
             return SQL("COALESCE(%s, 'none')", column)
         if fname == "kam_is_vip":
             return SQL("COALESCE(%s, FALSE)", column)
+        if fname == "kam_level":
+            return SQL("COALESCE(%s, 'company')", column)
         return column
 
     @api.depends_context("company")
@@ -1560,7 +1589,8 @@ class ResPartner(models.Model):
             """
             SELECT a.partner_id
               FROM kam_account a
-             WHERE a.partner_id = ANY(%s) AND a.company_id != %s
+              JOIN res_partner p ON p.id = a.partner_id
+             WHERE a.partner_id = ANY(%s) AND a.company_id != COALESCE(p.company_id, %s)
                AND (a.kam_status NOT IN ('none', 'candidate') OR a.kam_user_id IS NOT NULL
                     OR a.kam_is_vip
                     OR EXISTS (SELECT 1 FROM kam_account_team_user_rel r WHERE r.account_id = a.id))
