@@ -2,6 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+# The identity fields: the same names on res.partner show the row.
+KAM_ACCOUNT_FIELDS = (
+    "kam_status", "kam_status_reason", "kam_key_since", "kam_user_id", "kam_team_user_ids",
+    "kam_level", "kam_level_team_id", "kam_level_department", "kam_type_ids",
+    "kam_is_vip", "kam_vip_review_date",
+)
 KAM_STATUS = [
     ("none", "Not Key"),
     ("candidate", "Candidate"),
@@ -94,21 +100,40 @@ class KamAccount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         accounts = super().create(vals_list)
+        self._kam_invalidate_readers()
         accounts._kam_recompute_dependents()
         return accounts
 
     def write(self, vals):
         result = super().write(vals)
+        self._kam_invalidate_readers()
         if not vals.keys().isdisjoint(("kam_status", "kam_user_id", "partner_id", "company_id")):
             self._kam_recompute_dependents()
         return result
 
-    def _kam_recompute_dependents(self):
+    def unlink(self):
+        partners = self.partner_id
+        result = super().unlink()
+        self._kam_invalidate_readers()
+        self.env["kam.account"].browse()._kam_recompute_dependents(partners)
+        return result
+
+    @api.model
+    def _kam_invalidate_readers(self):
+        """The fields computed from the rows (not stored, no dependency the ORM
+        could follow) are read again: the partner's identity, the account team
+        of the KAM records (record rules)."""
+        self.env["res.partner"].invalidate_model([*KAM_ACCOUNT_FIELDS, "kam_is_owned"])
+        for model_name, model_class in self.env.registry.items():
+            if "kam_member_user_ids" in model_class._fields and not model_class._abstract:
+                self.env[model_name].invalidate_model(["kam_member_user_ids", "kam_account_id"])
+
+    def _kam_recompute_dependents(self, partners=None):
         """The stored copies of the identity on the pipeline and the health
         follow the row of their own company."""
-        if not self:
+        partners = self.partner_id if partners is None else partners
+        if not partners:
             return
-        partners = self.partner_id
         for model_name, fnames, partner_path in (
             ("crm.lead", ("kam_partner_status", "kam_account_user_id"), "partner_id.commercial_partner_id"),
             ("kam.account.health", ("kam_user_id",), "partner_id"),
@@ -207,6 +232,7 @@ class KamAccountMemberMixin(models.AbstractModel):
             for company_id, partner_ids in sorted(by_company.items())
         ])
 
+    @api.depends(lambda self: [self._kam_account_partner_path, self._kam_account_company_path])
     def _compute_kam_member_user_ids(self):
         rows = self._kam_account_rows()
         for record in self:
