@@ -259,6 +259,9 @@ class ResPartner(models.Model):
         differs from the blank one. The trust checks of ``write`` compare the
         identities before and after."""
         Account = self.env["kam.account"].sudo()
+        # Read every written identity before a row is written: writing a row
+        # invalidates the partners' identity fields.
+        todo = []
         for partner in self:
             entity = partner.commercial_partner_id
             if not entity.id:
@@ -286,12 +289,17 @@ class ResPartner(models.Model):
                         account=entity.name,
                     ))
                 continue
-            key = partner._kam_identity_key()
-            account = Account._kam_find([key]).get(key)
+            todo.append((partner._kam_identity_key(), values, partner._kam_identity() != KAM_BLANK_IDENTITY))
+        accounts = Account._kam_find([key for key, _values, _set in todo])
+        to_create = []
+        for key, values, not_blank in todo:
+            account = accounts.get(key)
             if account:
                 account.write(values)
-            elif partner._kam_identity() != KAM_BLANK_IDENTITY:
-                Account.create(dict(values, partner_id=key[0], company_id=key[1]))
+            elif not_blank:
+                to_create.append(dict(values, partner_id=key[0], company_id=key[1]))
+        if to_create:
+            Account.create(to_create)
         self.env["res.partner"].invalidate_model(list(KAM_IDENTITY_FIELDS))
 
     def _kam_identity_rows_query(self, condition):
