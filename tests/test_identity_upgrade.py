@@ -8,11 +8,11 @@ partner's company; a shared partner: the companies of its KAM records, else
 the main company), with its team and types, and the pipeline keeps it.
 """
 
+import io
 import json
 import os
 import subprocess
 import tarfile
-import io
 
 import pytest
 from odoo_server import ROOT, create_db, drop_db, odoo_command, psql, run_odoo
@@ -132,16 +132,17 @@ def test_upgrade_keeps_the_key_accounts(db, old_addon):
     assert res.returncode == 0, res.stderr[-3000:]
     ids = _shell(db, SETUP, old_addon)
     assert ids["lead_status"] == "key"
-    assert psql(db, "SELECT kam_status FROM res_partner WHERE id = %d" % ids["local"]) == [("key",)]
+    assert psql(db, f"SELECT kam_status FROM res_partner WHERE id = {ids['local']}") == [("key",)]
 
     # Upgrade with the current code.
     run_odoo(db, "-u", "kam_management", "--stop-after-init")
 
-    rows = psql(db, """
+    partner_ids = ", ".join(str(ids[name]) for name in ("local", "shared", "former", "contact"))
+    rows = psql(db, f"""
         SELECT partner_id, company_id, kam_status, kam_status_reason, kam_key_since::text,
                kam_user_id, kam_level, kam_level_team_id, kam_is_vip, kam_vip_review_date::text
-          FROM kam_account WHERE partner_id IN (%d, %d, %d, %d) ORDER BY partner_id, company_id
-    """ % (ids["local"], ids["shared"], ids["former"], ids["contact"]))
+          FROM kam_account WHERE partner_id IN ({partner_ids}) ORDER BY partner_id, company_id
+    """)
     by_partner = {}
     for row in rows:
         by_partner.setdefault(row[0], []).append(row[1:])
@@ -158,7 +159,7 @@ def test_upgrade_keeps_the_key_accounts(db, old_addon):
     # Contacts held a copy: no row of their own.
     assert ids["contact"] not in by_partner
     # The account team and the types came along.
-    local_row = "(SELECT id FROM kam_account WHERE partner_id = %d)" % ids["local"]
+    local_row = f"(SELECT id FROM kam_account WHERE partner_id = {ids['local']})"
     assert psql(db, f"SELECT user_id FROM kam_account_team_user_rel WHERE account_id = {local_row}") == [
         (ids["mate"],)
     ]

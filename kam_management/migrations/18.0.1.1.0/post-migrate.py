@@ -56,7 +56,7 @@ def migrate(cr, version):
     for table in RECORD_TABLES:
         if shared and table_exists(cr, table):
             cr.execute(
-                f"SELECT DISTINCT partner_id, company_id FROM {table} "  # noqa: S608 (constant names)
+                f"SELECT DISTINCT partner_id, company_id FROM {table} "
                 "WHERE partner_id = ANY(%s) AND company_id IS NOT NULL",
                 [shared],
             )
