@@ -35,6 +35,7 @@
         "views/kam_partner_metric_views.xml",
         "views/kam_account_type_views.xml",
         "views/res_partner_views.xml",
+        "views/kam_account_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "report/sale_order_report.xml",

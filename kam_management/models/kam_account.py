@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
@@ -100,6 +100,7 @@ class KamAccount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         accounts = super().create(vals_list)
+        accounts._kam_log_initial_identity()
         self._kam_invalidate_readers()
         accounts._kam_recompute_dependents()
         return accounts
@@ -127,6 +128,24 @@ class KamAccount(models.Model):
         for model_name, model_class in self.env.registry.items():
             if "kam_member_user_ids" in model_class._fields and not model_class._abstract:
                 self.env[model_name].invalidate_model(["kam_member_user_ids", "kam_account_id"])
+
+    def _kam_log_initial_identity(self):
+        """The history of an identity starts with its first values (Odoo tracks
+        the changes of a record, not its creation): one note per new row."""
+        Tracking = self.env["mail.tracking.value"]
+        fnames = [fname for fname in KAM_ACCOUNT_FIELDS if fname in self._track_get_fields()]
+        info = self.fields_get(fnames, ["string", "type", "selection", "currency_field"])
+        blank = self.new({})
+        for account in self:
+            tracking = [
+                Command.create(Tracking._create_tracking_values(
+                    blank[fname], account[fname], fname, info[fname], account,
+                ))
+                for fname in fnames
+                if account[fname] != blank[fname]
+            ]
+            if tracking:
+                account._message_log(tracking_value_ids=tracking)
 
     def _kam_recompute_dependents(self, partners=None):
         """The stored copies of the identity on the pipeline and the health
