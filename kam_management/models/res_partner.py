@@ -1840,7 +1840,7 @@ class ResPartner(models.Model):
                 "delete it; ask one (or archive it after a KAM Manager demoted it).",
                 partners=", ".join(keyed[:5].mapped("name")),
             ))
-        with_records = partners._kam_partners_with_records(skip=("kam.partner.metric",))
+        with_records = partners._kam_partners_with_records(skip=("kam.partner.metric", "kam.account"))
         if with_records:
             raise AccessError(self.env._(
                 "Key-account records (DMU, personal data, dossier, contact log...) point to "
