@@ -127,7 +127,11 @@ class KamAccount(models.Model):
         self.env["res.partner"].invalidate_model([*KAM_ACCOUNT_FIELDS, "kam_is_owned"])
         for model_name, model_class in self.env.registry.items():
             if "kam_member_user_ids" in model_class._fields and not model_class._abstract:
-                self.env[model_name].invalidate_model(["kam_member_user_ids", "kam_account_id"])
+                self.env[model_name].invalidate_model([
+                    "kam_member_user_ids", "kam_account_id",
+                    *(fname for fname, field in model_class._fields.items()
+                      if field.related and field.related.startswith("kam_account_id.")),
+                ])
 
     def _kam_log_initial_identity(self):
         """The history of an identity starts with its first values (Odoo tracks

@@ -95,6 +95,9 @@ class TestIdentityPerCompany(TransactionCase):
         Dossier = self.env["kam.dossier"]
         dossier_a = Dossier.create({"partner_id": self.client.id, "company_id": self.company_a.id})
         dossier_b = Dossier.create({"partner_id": self.client.id, "company_id": self.company_b.id})
+        # Each dossier shows its company's identity of the account.
+        self.assertEqual((dossier_a.kam_status, dossier_a.kam_user_id), ("key", self.kam_a))
+        self.assertEqual((dossier_b.kam_status, dossier_b.kam_user_id), ("candidate", self.kam_b))
         both = (self.company_a | self.company_b).ids
         as_kam_a = Dossier.with_user(self.kam_a).with_context(allowed_company_ids=both)
         # KAM A works in company B too, but company B's account is KAM B's.
@@ -121,7 +124,12 @@ class TestIdentityPerCompany(TransactionCase):
         with self.assertRaises(AccessError):
             row_b.with_user(self.manager_a).write({"kam_user_id": self.kam_a.id})
         # In company A, the manager changes company A's identity only.
+        dossier_a = self.env["kam.dossier"].create(
+            {"partner_id": self.client.id, "company_id": self.company_a.id}
+        )
+        self.assertEqual(dossier_a.kam_status, "key")
         self.client.with_user(self.manager_a).write({"kam_status": "former"})
+        self.assertEqual(dossier_a.kam_status, "former", "the records follow their company's identity")
         self.env.invalidate_all()
         self.assertEqual(self.in_a.kam_status, "former")
         self.assertEqual((self.in_b.kam_status, self.in_b.kam_user_id), ("candidate", self.kam_b))
