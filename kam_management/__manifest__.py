@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Key accounts, DMU, dossiers, communication plans and portfolio "
     "risk on top of Odoo CRM",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-management/kam_management",
     "author": "kam_management developers",
@@ -35,6 +35,7 @@
         "views/kam_partner_metric_views.xml",
         "views/kam_account_type_views.xml",
         "views/res_partner_views.xml",
+        "views/kam_account_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "report/sale_order_report.xml",

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..rules.dmu import dmu_coverage, missing_roles
+from .kam_account import KAM_STATUS
 
 
 class CrmLead(models.Model):
@@ -17,21 +18,41 @@ class CrmLead(models.Model):
     # Identification (SPEC §1): key-account badge and KAM on the pipeline
     # ------------------------------------------------------------------
 
-    # Stored so that the pipeline can be grouped and filtered by them; the
-    # ORM keeps them in sync when the account's status or KAM changes.
+    # The account's identity in the lead's company. Stored so that the
+    # pipeline can be grouped and filtered by them; ``kam.account`` recomputes
+    # them when the account's status or KAM changes in a company.
     kam_partner_status = fields.Selection(
-        related="partner_id.commercial_partner_id.kam_status",
-        string="Key-Account Status", store=True, index=True,
+        KAM_STATUS, string="Key-Account Status", store=True, index=True,
+        compute="_compute_kam_account_identity",
     )
     kam_account_user_id = fields.Many2one(
-        related="partner_id.commercial_partner_id.kam_user_id",
-        string="Key Account Manager", store=True, index="btree_not_null",
+        "res.users", string="Key Account Manager", store=True, index="btree_not_null",
+        compute="_compute_kam_account_identity",
     )
     # Depends on the current company: computed for the whole page in one query.
     kam_dependency_level = fields.Selection(
         related="partner_id.commercial_partner_id.kam_dependency_level",
         string="Dependency",
     )
+
+    @api.depends("partner_id.commercial_partner_id", "company_id")
+    def _compute_kam_account_identity(self):
+        """The identity of the account in the lead's company (a lead without a
+        company: the account's only identity, if it has one)."""
+        leads = self.sudo()
+        accounts = leads.partner_id.commercial_partner_id
+        rows = self.env["kam.account"].sudo().search_fetch(
+            [("partner_id", "in", accounts.ids)], ["partner_id", "company_id", "kam_status", "kam_user_id"],
+        ) if accounts else self.env["kam.account"]
+        by_pair = {(row.partner_id.id, row.company_id.id): row for row in rows}
+        for lead in self:
+            account = lead.sudo().partner_id.commercial_partner_id
+            row = by_pair.get((account.id, lead.company_id.id))
+            if not row and not lead.company_id:
+                own = rows.filtered(lambda row, account=account: row.partner_id == account)
+                row = own if len(own) == 1 else None
+            lead.kam_partner_status = row.kam_status if row else "none"
+            lead.kam_account_user_id = row.kam_user_id if row else False
 
     @api.onchange("partner_id")
     def _onchange_partner_id_kam_user(self):
@@ -66,7 +87,9 @@ class CrmLead(models.Model):
         """
         account = partner.commercial_partner_id
         no_user = self.env["res.users"]
-        kam = account.kam_user_id if account.kam_status == "key" else no_user
+        # The account's identity in the lead's company.
+        identity = account.sudo().with_company(company or self.env.company)
+        kam = identity.kam_user_id.with_env(self.env) if identity.kam_status == "key" else no_user
         if not kam or (company and company not in kam.company_ids):
             return no_user
         if kam != self.env.user and not (

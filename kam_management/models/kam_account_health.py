@@ -64,9 +64,10 @@ class KamAccountHealth(models.Model):
         default=lambda self: self.env.company,
     )
     kam_user_id = fields.Many2one(
-        related="partner_id.kam_user_id", string="Key Account Manager", store=True,
+        "res.users", string="Key Account Manager", compute="_compute_kam_user_id", store=True,
+        help="The account's KAM in the company of the health (kept by ``kam.account``).",
     )
-    kam_status = fields.Selection(related="partner_id.kam_status", string="Key-Account Status")
+    kam_status = fields.Selection(related="kam_account_id.kam_status", string="Key-Account Status")
 
     # Risk signals (computed by _kam_refresh)
     risk_score = fields.Integer(string="Risk Score", readonly=True, copy=False, aggregator="avg")
@@ -144,6 +145,11 @@ class KamAccountHealth(models.Model):
     # ------------------------------------------------------------------
     # Computes and constraints
     # ------------------------------------------------------------------
+
+    @api.depends("partner_id", "company_id")
+    def _compute_kam_user_id(self):
+        for health in self:
+            health.kam_user_id = health.sudo().kam_account_id.kam_user_id
 
     @api.depends("signal_data")
     @api.depends_context("lang")
@@ -272,7 +278,8 @@ class KamAccountHealth(models.Model):
             ]
             if partners is not None:
                 domain.append(("id", "in", partners.commercial_partner_id.ids))
-            partner_ids = Partner.search(domain, order="id").ids
+            # The key accounts of this company (the status is per company).
+            partner_ids = Partner.with_company(company).search(domain, order="id").ids
             for batch in split_every(BATCH_SIZE, partner_ids, list):
                 if isolate:
                     left += self._kam_refresh_isolated(company, batch, today, commit=commit)
@@ -378,15 +385,17 @@ class KamAccountHealth(models.Model):
         if not missing:
             return healths
         self.check_access("create")
-        self.env["res.partner"].flush_model(["kam_user_id"])
+        self.env["kam.account"].flush_model(["partner_id", "company_id", "kam_user_id"])
         self.env.cr.execute(SQL(
             """
             INSERT INTO kam_account_health
                    (partner_id, company_id, kam_user_id, risk_score, risk_level, ending_flag_count,
                     ending_warning, create_uid, write_uid, create_date, write_date)
-            SELECT partner.id, %(company)s, partner.kam_user_id, 0, 'low', 0, FALSE,
+            SELECT partner.id, %(company)s, account.kam_user_id, 0, 'low', 0, FALSE,
                    %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM res_partner partner
+              LEFT JOIN kam_account account
+                ON account.partner_id = partner.id AND account.company_id = %(company)s
              WHERE partner.id = ANY(%(partners)s)
              ORDER BY partner.id
             ON CONFLICT (partner_id, company_id) DO NOTHING

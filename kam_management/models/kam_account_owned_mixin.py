@@ -28,6 +28,7 @@ class KamAccountOwnedMixin(models.AbstractModel):
 
     _name = "kam.account.owned.mixin"
     _description = "Record Owned Through a Key Account"
+    _inherit = ["kam.account.member.mixin"]
     # Fields whose value decides the account (and company) a record belongs to.
     _kam_owner_fields = frozenset({"partner_id", "company_id"})
 

@@ -31,6 +31,7 @@ class KamCommOccurrence(models.Model):
 
     _name = "kam.comm.occurrence"
     _description = "Planned Contact"
+    _inherit = ["kam.account.member.mixin"]
     _order = "due_date desc, id desc"
     _rec_name = "summary"
 

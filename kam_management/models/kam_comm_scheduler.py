@@ -133,11 +133,12 @@ class KamCommScheduler(models.AbstractModel):
              UNION
             SELECT partner.id
               FROM res_partner partner
-              JOIN res_users kam ON kam.id = partner.kam_user_id
-             WHERE partner.kam_status = 'key'
+              JOIN kam_account account
+                ON account.partner_id = partner.id AND account.company_id = %(company)s
+             WHERE account.kam_status = 'key'
+               AND account.kam_user_id IS NOT NULL
                AND partner.active
                AND partner.commercial_partner_id = partner.id
-               AND COALESCE(partner.company_id, kam.company_id) = %(company)s
              ORDER BY 1
             """,
             {"company": company.id},
@@ -358,11 +359,11 @@ class KamCommScheduler(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _kam_rule_hits(self, company, partners, lines, cooldowns, today):
-        accounts = partners.filtered(
+        # The identity of the accounts in this company.
+        accounts = partners.with_company(company).filtered(
             lambda partner: partner.kam_status == "key"
             and partner.commercial_partner_id == partner
             and partner.kam_user_id
-            and (partner.company_id or partner.kam_user_id.company_id) == company
         )
         if not accounts:
             return []
@@ -499,7 +500,7 @@ class KamCommScheduler(models.AbstractModel):
         due_dates = {}  # (company, sent date): the next working day of its calendar
         for order in orders.sudo():
             company = order.company_id
-            account = order.partner_id.commercial_partner_id
+            account = order.partner_id.commercial_partner_id.with_company(company)
             if not company.kam_followup_enabled or account.kam_status != "key" or not order.kam_sent_date:
                 continue
             key = (company, order.kam_sent_date)

@@ -203,9 +203,9 @@ class KamDossier(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     active = fields.Boolean(default=True)
-    kam_status = fields.Selection(related="partner_id.kam_status")
-    kam_user_id = fields.Many2one(related="partner_id.kam_user_id", string="Key Account Manager")
-    kam_team_user_ids = fields.Many2many(related="partner_id.kam_team_user_ids")
+    kam_status = fields.Selection(related="kam_account_id.kam_status")
+    kam_user_id = fields.Many2one(related="kam_account_id.kam_user_id", string="Key Account Manager")
+    kam_team_user_ids = fields.Many2many(related="kam_account_id.kam_team_user_ids")
     image_128 = fields.Image(related="partner_id.image_128")
 
     # Business information (digest §3.2)

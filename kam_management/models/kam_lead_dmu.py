@@ -18,6 +18,8 @@ class KamLeadDmu(models.Model):
     _description = "Deal DMU Line"
     _inherit = ["kam.account.owned.mixin", "kam.derived.fields.mixin"]
     _kam_owner_fields = frozenset({"lead_id", "member_id", "contact_id"})
+    _kam_account_partner_path = "lead_id.partner_id.commercial_partner_id"
+    _kam_account_company_path = "lead_id.company_id"
     _order = "lead_id, is_primary desc, sequence, id"
 
     lead_id = fields.Many2one(

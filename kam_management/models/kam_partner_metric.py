@@ -55,6 +55,7 @@ class KamPartnerMetric(models.Model):
 
     _name = "kam.partner.metric"
     _description = "Key-Account Metrics"
+    _inherit = ["kam.account.member.mixin"]
     _order = "company_id, pareto_rank, id"
     _rec_name = "partner_id"
     # Written only by the recompute, as the cron's user: who and when would be
@@ -72,8 +73,8 @@ class KamPartnerMetric(models.Model):
         index=True, ondelete="cascade",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    kam_status = fields.Selection(related="partner_id.kam_status")
-    kam_user_id = fields.Many2one(related="partner_id.kam_user_id")
+    kam_status = fields.Selection(related="kam_account_id.kam_status")
+    kam_user_id = fields.Many2one(related="kam_account_id.kam_user_id")
 
     invoiced_revenue = fields.Monetary(
         readonly=True,

@@ -233,8 +233,15 @@ class MailActivity(models.Model):
             and not self.env.context.get("kam_vip_reviewed")
             and self.env.user.has_group("kam_management.group_kam_manager")
         ):
-            accounts = self.env["res.partner"].browse(reviews.mapped("res_id")).exists()
-            accounts.filtered("kam_is_vip")._kam_vip_record_review()
+            # The VIP status and its review are per company: the alert's.
+            for company in reviews.kam_company_id or self.env.company:
+                company_reviews = reviews.filtered(
+                    lambda activity, company=company: activity.kam_company_id in (company, company.browse())
+                )
+                accounts = self.env["res.partner"].with_company(company).browse(
+                    company_reviews.mapped("res_id")
+                ).exists()
+                accounts.filtered("kam_is_vip")._kam_vip_record_review()
 
     def _to_store(self, store):
         """The chatter: an alert quoting a figure the reader's groups may not read

@@ -3,7 +3,7 @@ import logging
 from collections import namedtuple
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
 from odoo.tools.mail import generate_tracking_message_id
@@ -29,10 +29,11 @@ KAM_IDENTITY_FIELDS = (
     "kam_is_vip", "kam_vip_review_date",
 )
 # What ``_kam_identity_state`` records of a partner before a change: whether it
-# is its own commercial entity, that entity, its parent, its identity, and the
-# company and active flag of a key account (part of what only a manager changes).
+# is its own commercial entity, that entity, its parent, its identity in the
+# current company, the company and active flag of a key account (part of what
+# only a manager changes), and whether it is a key account in another company.
 KamIdentityState = namedtuple(
-    "KamIdentityState", "is_account entity_id parent_id identity company_id active"
+    "KamIdentityState", "is_account entity_id parent_id identity company_id active elsewhere"
 )
 # The identity of a partner nobody made a key account (see ``_kam_identity``).
 KAM_BLANK_IDENTITY = {
@@ -61,40 +62,55 @@ LIFECYCLE_BLOCKS = [
 ]
 
 
+def _kam_identity_search(fname):
+    """The ``search`` of the identity field ``fname`` of res.partner (current company)."""
+
+    def search(partners, operator, value):
+        return partners._search_kam_identity(fname, operator, value)
+
+    return search
+
+
 class ResPartner(models.Model):
     # The mixin refuses writes of the kam_ figures computed here (share,
     # margin, risk, compliance...): they are derived, a write would be dropped.
     _name = "res.partner"
     _inherit = ["res.partner", "kam.derived.fields.mixin"]
 
-    # Identification (SPEC §1)
-    kam_status = fields.Selection(
-        KAM_STATUS,
-        string="Key-Account Status",
-        default="none",
-        required=True,
-        tracking=True,
-        index=True,
-        copy=False,
+    # Identification (SPEC §1): the identity of the client in the current
+    # company, read from and written to its ``kam.account`` row (created on the
+    # first write of a non-blank identity). Contacts show their commercial
+    # entity's. Searchable and groupable (``_field_to_sql``) for the current company.
+    kam_account_ids = fields.One2many(
+        "kam.account", "partner_id", string="Key-Account Identities", copy=False,
+        groups=KAM_USER_GROUP,
     )
-    kam_status_reason = fields.Char(string="Status Reason", tracking=True, copy=False)
-    kam_key_since = fields.Date(string="Key Account Since", tracking=True, copy=False)
+    kam_status = fields.Selection(
+        KAM_STATUS, string="Key-Account Status", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_status"),
+    )
+    kam_status_reason = fields.Char(
+        string="Status Reason", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_status_reason"),
+    )
+    kam_key_since = fields.Date(
+        string="Key Account Since", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_key_since"),
+    )
     kam_user_id = fields.Many2one(
-        "res.users",
-        string="Key Account Manager",
-        tracking=True,
-        index="btree_not_null",
-        copy=False,
+        "res.users", string="Key Account Manager", copy=False,
         domain="[('share', '=', False)]",
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_user_id"),
     )
     kam_team_user_ids = fields.Many2many(
-        "res.users",
-        "res_partner_kam_team_user_rel",
-        "partner_id",
-        "user_id",
-        string="Account Team",
-        copy=False,
+        "res.users", string="Account Team", copy=False,
         domain="[('share', '=', False)]",
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_team_user_ids"),
     )
     kam_level = fields.Selection(
         [
@@ -103,24 +119,36 @@ class ResPartner(models.Model):
             ("department", "Department"),
         ],
         string="Key For",
-        default="company",
         copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_level"),
         help="The level at which the client is key: the whole company, one sales "
         "team, or one department.",
     )
-    kam_level_team_id = fields.Many2one("crm.team", string="Key for Sales Team", copy=False)
-    kam_level_department = fields.Char(string="Key for Department", copy=False)
-    kam_type_ids = fields.Many2many(
-        "kam.account.type",
-        "res_partner_kam_account_type_rel",
-        "partner_id",
-        "type_id",
-        string="Key-Account Types",
-        copy=False,
+    kam_level_team_id = fields.Many2one(
+        "crm.team", string="Key for Sales Team", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_level_team_id"),
     )
-    kam_is_vip = fields.Boolean(string="VIP", tracking=True, copy=False)
+    kam_level_department = fields.Char(
+        string="Key for Department", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_level_department"),
+    )
+    kam_type_ids = fields.Many2many(
+        "kam.account.type", string="Key-Account Types", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_type_ids"),
+    )
+    kam_is_vip = fields.Boolean(
+        string="VIP", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_is_vip"),
+    )
     kam_vip_review_date = fields.Date(
-        string="VIP Review Date", tracking=True, copy=False, index="btree_not_null"
+        string="VIP Review Date", copy=False,
+        compute="_compute_kam_identity", inverse="_inverse_kam_identity",
+        search=_kam_identity_search("kam_vip_review_date"),
     )
     kam_identity_editable = fields.Boolean(
         compute="_compute_kam_identity_editable",
@@ -199,12 +227,143 @@ class ResPartner(models.Model):
         string="Pareto Rank", compute="_compute_kam_metrics", groups=KAM_USER_GROUP
     )
 
-    @api.model
-    def _commercial_fields(self):
-        """Contacts of a company share its key-account identity."""
-        return super()._commercial_fields() + [
-            "kam_status", "kam_user_id", "kam_team_user_ids", "kam_is_vip",
-        ]
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id", "commercial_partner_id.company_id")
+    def _compute_kam_identity(self):
+        """The identity of the commercial entity in its company (a shared
+        entity: in the current company), one query."""
+        pairs = {partner: partner._kam_identity_key() for partner in self}
+        accounts = self.env["kam.account"]._kam_find(pairs.values())
+        for partner in self:
+            account = accounts.get(pairs[partner])
+            for fname in KAM_IDENTITY_FIELDS:
+                if account:
+                    value = account[fname]
+                    if isinstance(value, models.BaseModel):
+                        value = value.with_env(self.env)
+                else:
+                    value = KAM_BLANK_IDENTITY[fname]
+                    if isinstance(value, frozenset):
+                        value = False
+                partner[fname] = value
+
+    def _kam_identity_key(self):
+        """(commercial entity id, company id) of the ``kam.account`` row this
+        partner shows: the entity's company, else the current company."""
+        self.ensure_one()
+        entity = self._origin.commercial_partner_id.sudo()
+        return entity.id, entity.company_id.id or self.env.company.id
+
+    def _inverse_kam_identity(self):
+        """Write the identity to the row of the commercial entity in its company
+        (a shared entity: the current company's), created when the identity
+        differs from the blank one. The trust checks of ``write`` compare the
+        identities before and after."""
+        Account = self.env["kam.account"].sudo()
+        # Read every written identity before a row is written: writing a row
+        # invalidates the partners' identity fields.
+        todo = []
+        for partner in self:
+            entity = partner.commercial_partner_id
+            if not entity.id:
+                continue
+            values = {}
+            for fname in KAM_IDENTITY_FIELDS:
+                value = partner[fname]
+                field = self._fields[fname]
+                if field.type == "many2many":
+                    value = [Command.set(value.ids)]
+                elif field.type == "many2one":
+                    value = value.id
+                values[fname] = value if value or field.type in ("many2many", "boolean") else (
+                    KAM_BLANK_IDENTITY[fname]
+                )
+            if entity != partner:
+                # A contact shows its commercial entity's identity: only a KAM
+                # Manager's write of it is accepted, and dropped (the identity is
+                # decided on the account).
+                if not self._kam_may_manage_identity() and partner._kam_identity() != entity._kam_identity():
+                    raise AccessError(self.env._(
+                        "The key-account fields of %(contact)s follow its company %(account)s: "
+                        "only a KAM Manager changes them, on the company. Ask a KAM Manager.",
+                        contact=partner.name,
+                        account=entity.name,
+                    ))
+                continue
+            todo.append((partner._kam_identity_key(), values, partner._kam_identity() != KAM_BLANK_IDENTITY))
+        accounts = Account._kam_find([key for key, _values, _set in todo])
+        to_create = []
+        for key, values, not_blank in todo:
+            account = accounts.get(key)
+            if account:
+                account.write(values)
+            elif not_blank:
+                to_create.append(dict(values, partner_id=key[0], company_id=key[1]))
+        if to_create:
+            Account.create(to_create)
+        self.env["res.partner"].invalidate_model(list(KAM_IDENTITY_FIELDS))
+
+    def _kam_identity_rows_query(self, condition):
+        """Query of the ``kam.account`` rows shown on their partners (the
+        partner's company, else the current company) that match ``condition``."""
+        Account = self.env["kam.account"].sudo().with_context(active_test=False)
+        query = Account._search(condition)
+        query.add_where(SQL(
+            "%s = COALESCE((SELECT e.company_id FROM res_partner e WHERE e.id = %s), %s)",
+            SQL.identifier(query.table, "company_id"),
+            SQL.identifier(query.table, "partner_id"),
+            self.env.company.id,
+        ))
+        return query.subselect(SQL.identifier(query.table, "partner_id"))
+
+    def _search_kam_identity(self, fname, operator, value):
+        """Partners whose commercial entity's identity (see ``_kam_identity_key``)
+        matches; a partner without a row has the blank identity."""
+        condition = [(fname, operator, value)]
+        blank = self.env["kam.account"].sudo().new({
+            fname: (
+                [] if self._fields[fname].type == "many2many" else KAM_BLANK_IDENTITY[fname]
+            ),
+        })
+        if blank.filtered_domain(condition):
+            # Blank matches: everyone but the shown rows that do not match.
+            return [("commercial_partner_id", "not in", self._kam_identity_rows_query(["!", *condition]))]
+        return [("commercial_partner_id", "in", self._kam_identity_rows_query(condition))]
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The scalar identity fields read the shown row in SQL, so that
+        partners can be grouped and ordered by KAM, status, VIP..."""
+        field = self._fields.get(fname)
+        if (
+            field is None
+            or fname not in KAM_IDENTITY_FIELDS
+            or field.type == "many2many"
+            or query is None
+        ):
+            return super()._field_to_sql(alias, fname, query, flush)
+        entity_alias = query.make_alias(alias, "kam_entity")
+        query.add_join("LEFT JOIN", entity_alias, "res_partner", SQL(
+            "%s = %s",
+            SQL.identifier(entity_alias, "id"),
+            SQL.identifier(alias, "commercial_partner_id"),
+        ))
+        account_alias = query.make_alias(alias, "kam_account")
+        query.add_join("LEFT JOIN", account_alias, "kam_account", SQL(
+            "%s = %s AND %s = COALESCE(%s, %s)",
+            SQL.identifier(account_alias, "partner_id"),
+            SQL.identifier(alias, "commercial_partner_id"),
+            SQL.identifier(account_alias, "company_id"),
+            SQL.identifier(entity_alias, "company_id"),
+            self.env.company.id,
+        ))
+        column = SQL.identifier(account_alias, fname)
+        if fname == "kam_status":
+            return SQL("COALESCE(%s, 'none')", column)
+        if fname == "kam_is_vip":
+            return SQL("COALESCE(%s, FALSE)", column)
+        if fname == "kam_level":
+            return SQL("COALESCE(%s, 'company')", column)
+        return column
 
     @api.depends_context("company")
     def _compute_kam_currency_id(self):
@@ -432,38 +591,48 @@ class ResPartner(models.Model):
     def _kam_update_candidates(self, partner_ids, today):
         """Partners that meet the rules in any company become candidates; candidates
         that no longer do go back to 'none'. Key and former are decided by people."""
-        qualified = SQL("(SELECT partner_id FROM kam_partner_metric WHERE is_candidate)")
         scope = self._kam_commercial_domain()
         if partner_ids is not None:
             scope = expression.AND([scope, [("id", "in", partner_ids)]])
-        # Read from the few qualifying metric rows (partial index), not from
-        # the many partners whose status is 'none'.
-        rising = self.browse([
-            partner_id for (partner_id,) in self.env.execute_query(
-                SQL("SELECT DISTINCT partner_id FROM kam_partner_metric WHERE is_candidate")
-            )
-        ]).filtered_domain(
-            expression.AND([scope, [("kam_status", "=", "none"), ("active", "=", True)]])
-        )
-        falling = self.search(
-            expression.AND([scope, [("kam_status", "=", "candidate"), ("id", "not in", qualified)]])
-        )
         date = format_date(self.env, today)
-        if rising:
-            rising.write({
-                "kam_status": "candidate",
-                "kam_status_reason": self.env._(
-                    "Meets the key-account rules (recompute of %(date)s).", date=date
-                ),
-            })
-        if falling:
-            falling.write({
-                "kam_status": "none",
-                "kam_status_reason": self.env._(
-                    "No longer meets the key-account rules (recompute of %(date)s).", date=date
-                ),
-            })
-        return rising, falling
+        all_rising = all_falling = self.browse()
+        # The status is per company: each company's metrics decide its candidates.
+        for company in self.env["res.company"].sudo().search([]):
+            partners = self.with_company(company)
+            qualified = SQL(
+                "(SELECT partner_id FROM kam_partner_metric WHERE is_candidate AND company_id = %s)",
+                company.id,
+            )
+            # Read from the few qualifying metric rows (partial index), not from
+            # the many partners whose status is 'none'.
+            rising = partners.browse([
+                partner_id for (partner_id,) in self.env.execute_query(SQL(
+                    "SELECT DISTINCT partner_id FROM kam_partner_metric WHERE is_candidate AND company_id = %s",
+                    company.id,
+                ))
+            ]).filtered_domain(
+                expression.AND([scope, [("kam_status", "=", "none"), ("active", "=", True)]])
+            )
+            falling = partners.search(
+                expression.AND([scope, [("kam_status", "=", "candidate"), ("id", "not in", qualified)]])
+            )
+            if rising:
+                rising.write({
+                    "kam_status": "candidate",
+                    "kam_status_reason": self.env._(
+                        "Meets the key-account rules (recompute of %(date)s).", date=date
+                    ),
+                })
+            if falling:
+                falling.write({
+                    "kam_status": "none",
+                    "kam_status_reason": self.env._(
+                        "No longer meets the key-account rules (recompute of %(date)s).", date=date
+                    ),
+                })
+            all_rising |= rising.with_env(self.env)
+            all_falling |= falling.with_env(self.env)
+        return all_rising, all_falling
 
     @api.model
     def _kam_update_lifecycle(self, partner_ids):
@@ -639,7 +808,7 @@ class ResPartner(models.Model):
             dependency_domain, ["partner_id", "company_id", "dependency_level", "share"]
         ):
             partner, company = metric.partner_id, metric.company_id
-            user = partner.kam_user_id or partner.user_id or managers.get(company.id)
+            user = partner.with_company(company).kam_user_id or partner.user_id or managers.get(company.id)
             kind = "mono" if metric.dependency_level == "mono" else "critical"
             add(partner, kind, company, user, {"share": round(metric.share, 1)})
 
@@ -647,11 +816,12 @@ class ResPartner(models.Model):
         key_shares = self.env.execute_query(SQL(
             """
             WITH keys AS MATERIALIZED (
-                SELECT id FROM res_partner WHERE kam_status = 'key'
+                SELECT partner_id, company_id FROM kam_account WHERE kam_status = 'key'
             )
             SELECT m.company_id, SUM(m.share)
               FROM keys
-              JOIN kam_partner_metric m ON m.partner_id = keys.id
+              JOIN kam_partner_metric m
+                ON m.partner_id = keys.partner_id AND m.company_id = keys.company_id
              WHERE m.company_id = ANY(%s)
              GROUP BY m.company_id
             """,
@@ -667,42 +837,42 @@ class ResPartner(models.Model):
                 add(company.partner_id, "portfolio_mono", company, managers.get(company.id),
                     {"share": round(total_share, 1)})
 
-        loads = self._read_group(
-            expression.AND([
-                self._kam_commercial_domain(),
-                [("kam_status", "=", "key"), ("kam_user_id", "!=", False)],
-            ]),
-            ["kam_user_id"], ["__count"],
+        Account = self.env["kam.account"].sudo()
+        loads = Account._read_group(
+            [
+                ("company_id", "in", companies.ids), ("kam_status", "=", "key"),
+                ("kam_user_id", "!=", False), ("partner_id.active", "=", True),
+            ],
+            ["company_id", "kam_user_id"], ["__count"],
         )
-        for kam, count in loads:
-            company = kam.company_id
-            if company in companies and kam_overloaded(count, company.kam_max_accounts_per_kam):
+        for company, kam, count in loads:
+            if kam_overloaded(count, company.kam_max_accounts_per_kam):
                 add(kam.partner_id, "kam_overload", company, managers.get(company.id),
                     {"count": count, "max": company.kam_max_accounts_per_kam})
 
-        vip_domain = expression.AND([
-            self._kam_commercial_domain(),
-            [("kam_is_vip", "=", True), ("kam_vip_review_date", "<", today)],
-        ])
+        vip_domain = [
+            ("company_id", "in", companies.ids), ("kam_is_vip", "=", True),
+            ("kam_vip_review_date", "<", today), ("partner_id.active", "=", True),
+        ]
         if partner_ids is not None:
-            vip_domain = expression.AND([vip_domain, [("id", "in", partner_ids)]])
-        for partner in self.search(vip_domain):
-            # VIP is not a matter of one company: one review alert per partner.
-            manager = managers.get((partner.company_id or companies[:1]).id)
+            vip_domain.append(("partner_id", "in", partner_ids))
+        for account in Account.search(vip_domain):
+            # VIP is decided per company: one review alert per account and company.
+            partner, company = account.partner_id, account.company_id
             user = (
-                partner.kam_level_team_id.user_id
+                account.kam_level_team_id.user_id
                 or partner.user_id.sale_team_id.user_id
-                or manager
+                or managers.get(company.id)
             )
-            add(partner, "vip_review", self.env["res.company"], user,
-                {"date": fields.Date.to_string(partner.kam_vip_review_date)})
+            add(partner, "vip_review", company, user,
+                {"date": fields.Date.to_string(account.kam_vip_review_date)})
         # What this run measured: the alerts of these companies (of these
-        # partners, when given); the VIP reviews belong to no company.
+        # partners, when given).
         in_partners = [("partner_id", "in", partner_ids)] if partner_ids is not None else []
         scope = expression.OR([
-            [("kind", "in", ("critical", "mono")), ("company_id", "in", companies.ids), *in_partners],
+            [("kind", "in", ("critical", "mono", "vip_review")), ("company_id", "in", companies.ids),
+             *in_partners],
             [("kind", "in", ("portfolio_mono", "kam_overload")), ("company_id", "in", companies.ids)],
-            [("kind", "=", "vip_review"), *in_partners],
         ])
         return self.env["kam.alert"].sudo()._kam_sync(alerts, scope, today)
 
@@ -1279,23 +1449,6 @@ class ResPartner(models.Model):
     # Trust (SPEC §5): who changes the key-account identity, VIP reviews
     # ------------------------------------------------------------------
 
-    @api.constrains("kam_is_vip", "kam_vip_review_date")
-    def _check_kam_vip_review_date(self):
-        """A VIP may be unprofitable (digest §1.6.1): the status is reviewed on a date.
-
-        Contacts carry a synced copy of the flag, the date lives on the account.
-        """
-        for partner in self:
-            if (
-                partner.kam_is_vip
-                and not partner.kam_vip_review_date
-                and partner.commercial_partner_id == partner
-            ):
-                raise ValidationError(self.env._(
-                    "%(partner)s is a VIP: set the date of the next VIP review.",
-                    partner=partner.display_name,
-                ))
-
     @api.onchange("kam_is_vip")
     def _onchange_kam_is_vip(self):
         """An account made VIP is reviewed after the company's VIP review interval."""
@@ -1311,6 +1464,7 @@ class ResPartner(models.Model):
             ("res_model", "=", "res.partner"),
             ("res_id", "in", accounts.ids),
             ("kam_alert_kind", "=", "vip_review"),
+            ("kam_company_id", "in", (False, self.env.company.id)),
         ])
         if alerts:
             alerts.with_context(kam_vip_reviewed=True).action_feedback(feedback=self.env._(
@@ -1374,8 +1528,8 @@ class ResPartner(models.Model):
     def _compute_kam_identity_editable(self):
         self.kam_identity_editable = self._kam_may_manage_identity()
 
-    @api.depends_context("uid")
-    @api.depends("commercial_partner_id.kam_user_id", "commercial_partner_id.kam_team_user_ids")
+    @api.depends_context("uid", "company")
+    @api.depends("commercial_partner_id")
     def _compute_kam_is_owned(self):
         accounts = self._origin.commercial_partner_id
         owned = self.env["kam.account.owned.mixin"]._kam_owned_accounts(accounts)
@@ -1404,19 +1558,6 @@ class ResPartner(models.Model):
             action=action,
         ))
 
-    @api.constrains("kam_user_id", "kam_team_user_ids")
-    def _check_kam_internal_users(self):
-        """The KAM and the account team read the account's KAM data: internal users only."""
-        for partner in self:
-            outsiders = (partner.kam_user_id | partner.kam_team_user_ids).sudo().filtered("share")
-            if outsiders:
-                raise ValidationError(self.env._(
-                    "%(users)s cannot be the KAM or in the account team of %(partner)s: only "
-                    "internal users manage key accounts, not portal users.",
-                    users=", ".join(outsiders.mapped("name")),
-                    partner=partner.display_name,
-                ))
-
     @api.model_create_multi
     def create(self, vals_list):
         self._kam_default_vip_review_dates(vals_list)
@@ -1430,7 +1571,7 @@ class ResPartner(models.Model):
             before = {
                 partner.id: KamIdentityState(
                     False, partner.commercial_partner_id.id, partner.parent_id.id,
-                    KAM_BLANK_IDENTITY, partner.company_id.id, partner.active,
+                    KAM_BLANK_IDENTITY, partner.company_id.id, partner.active, False,
                 )
                 for partner in partners.sudo()
             }
@@ -1524,6 +1665,7 @@ class ResPartner(models.Model):
 
     def _kam_identity_state(self):
         """{id: ``KamIdentityState``}, read as superuser."""
+        elsewhere = self._kam_keyed_elsewhere()
         return {
             partner.id: KamIdentityState(
                 partner.commercial_partner_id == partner,
@@ -1532,9 +1674,30 @@ class ResPartner(models.Model):
                 partner._kam_identity(),
                 partner.company_id.id,
                 partner.active,
+                partner.id in elsewhere,
             )
             for partner in self.sudo().with_context(active_test=False)
         }
+
+    def _kam_keyed_elsewhere(self):
+        """Ids of the partners of ``self`` whose identity is not blank in a company
+        other than the current one (one query)."""
+        if not self.ids:
+            return set()
+        self.env["kam.account"].flush_model()
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT a.partner_id
+              FROM kam_account a
+              JOIN res_partner p ON p.id = a.partner_id
+             WHERE a.partner_id = ANY(%s) AND a.company_id != COALESCE(p.company_id, %s)
+               AND (a.kam_status NOT IN ('none', 'candidate') OR a.kam_user_id IS NOT NULL
+                    OR a.kam_is_vip
+                    OR EXISTS (SELECT 1 FROM kam_account_team_user_rel r WHERE r.account_id = a.id))
+            """,
+            list(self.ids), self.env.company.id,
+        ))
+        return {partner_id for (partner_id,) in rows}
 
     def _kam_blank_new_accounts(self, before, vals):
         """A partner that became its own commercial entity (detached, or made a
@@ -1584,12 +1747,16 @@ class ResPartner(models.Model):
         user = self.env.user
         moved = self.browse()
         for partner in self.sudo().with_context(active_test=False):
-            was_account, was_entity_id, was_parent_id, was_identity, was_company_id, was_active = (
-                before[partner.id]
-            )
+            (
+                was_account, was_entity_id, was_parent_id, was_identity, was_company_id, was_active,
+                was_elsewhere,
+            ) = before[partner.id]
             identity = partner._kam_identity()
             entity = partner.commercial_partner_id
-            keyed = was_account and not self._kam_identity_is_blank(was_identity)
+            # A key account in any company: its structure is a manager's decision.
+            keyed = was_account and (
+                was_elsewhere or not self._kam_identity_is_blank(was_identity)
+            )
             if keyed and (entity != partner or partner.parent_id.id != was_parent_id):
                 raise AccessError(self._kam_identity_error(partner, demoted=True))
             if keyed and partner.company_id.id != was_company_id:
@@ -1637,7 +1804,7 @@ class ResPartner(models.Model):
             if entity.id != was_entity_id:
                 moved |= partner
         for partner in moved._kam_partners_with_records():
-            was_account, was_entity_id, _parent_id, was_identity, _company_id, _active = (
+            was_account, was_entity_id, _parent_id, was_identity, _company_id, _active, _elsewhere = (
                 before[partner.id]
             )
             old_entity = self.browse(was_entity_id).sudo()
@@ -1719,7 +1886,14 @@ class ResPartner(models.Model):
             now = (identity, entity.id, partner.parent_id.id, partner.company_id.id, partner.active)
             if now == (was.identity, was.entity_id, was.parent_id, was.company_id, was.active):
                 continue
-            was_keyed = was.is_account and not self._kam_identity_is_blank(was.identity)
+            if (entity.id, partner.parent_id.id, partner.company_id.id, partner.active) == (
+                was.entity_id, was.parent_id, was.company_id, was.active
+            ):
+                # The identity of the current company only: a company of the manager's.
+                continue
+            was_keyed = was.is_account and (
+                was.elsewhere or not self._kam_identity_is_blank(was.identity)
+            )
             is_keyed = entity == partner and not self._kam_identity_is_blank(identity)
             if was_keyed or is_keyed:
                 accounts |= partner
@@ -1758,7 +1932,7 @@ class ResPartner(models.Model):
                 "delete it; ask one (or archive it after a KAM Manager demoted it).",
                 partners=", ".join(keyed[:5].mapped("name")),
             ))
-        with_records = partners._kam_partners_with_records(skip=("kam.partner.metric",))
+        with_records = partners._kam_partners_with_records(skip=("kam.partner.metric", "kam.account"))
         if with_records:
             raise AccessError(self.env._(
                 "Key-account records (DMU, personal data, dossier, contact log...) point to "

@@ -3,6 +3,8 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .kam_account import KAM_STATUS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -14,7 +16,8 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     kam_partner_status = fields.Selection(
-        related="partner_id.commercial_partner_id.kam_status", string="Key-Account Status"
+        KAM_STATUS, string="Key-Account Status", compute="_compute_kam_partner_status",
+        help="The client's key-account status in the company of the order.",
     )
     kam_preparing_user_ids = fields.Many2many(
         "res.users",
@@ -37,6 +40,15 @@ class SaleOrder(models.Model):
             if not order.validity_date and order._kam_to_key_account():
                 order.validity_date = order._kam_default_validity_date()
         return res
+
+    @api.depends("partner_id.commercial_partner_id", "company_id")
+    def _compute_kam_partner_status(self):
+        rows = self.env["kam.account"]._kam_find(
+            (order.partner_id.commercial_partner_id.id, order.company_id.id) for order in self
+        )
+        for order in self:
+            row = rows.get((order.partner_id.commercial_partner_id.id, order.company_id.id))
+            order.kam_partner_status = row.kam_status if row else "none"
 
     @api.onchange("partner_id")
     def _onchange_partner_id_kam_validity(self):

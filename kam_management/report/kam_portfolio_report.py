@@ -30,14 +30,13 @@ class KamPortfolioReport(models.Model):
 
     _name = "kam.portfolio.report"
     _description = "Key Account Portfolio"
+    _inherit = ["kam.account.member.mixin"]
     _auto = False
     _rec_name = "partner_id"
     _order = "company_id, pareto_rank, basis_amount desc, id"
     _depends = {
-        "res.partner": [
-            "kam_status", "kam_user_id", "kam_is_vip", "company_id", "active",
-            "commercial_partner_id",
-        ],
+        "res.partner": ["company_id", "active", "commercial_partner_id"],
+        "kam.account": ["partner_id", "company_id", "kam_status", "kam_user_id", "kam_is_vip"],
         "res.company": ["currency_id", "kam_dossier_stale_days"],
         "kam.partner.metric": [
             "partner_id", "company_id", "invoiced_revenue", "ordered_revenue", "margin",
@@ -98,11 +97,10 @@ class KamPortfolioReport(models.Model):
             WITH accounts AS (
                 SELECT partner_id, company_id FROM kam_partner_metric
                  UNION
-                SELECT partner.id, company.id
-                  FROM res_partner partner
-                  JOIN res_company company
-                    ON partner.company_id IS NULL OR partner.company_id = company.id
-                 WHERE partner.kam_status IN ('key', 'candidate', 'former')
+                SELECT partner.id, account.company_id
+                  FROM kam_account account
+                  JOIN res_partner partner ON partner.id = account.partner_id
+                 WHERE account.kam_status IN ('key', 'candidate', 'former')
                    AND partner.active
                    AND partner.id = partner.commercial_partner_id
             )
@@ -110,10 +108,10 @@ class KamPortfolioReport(models.Model):
                    a.partner_id,
                    a.company_id,
                    c.currency_id,
-                   p.kam_user_id,
-                   p.kam_status,
-                   COALESCE(p.kam_is_vip, FALSE) AS kam_is_vip,
-                   p.kam_status = 'key' AS is_key,
+                   ka.kam_user_id,
+                   COALESCE(ka.kam_status, 'none') AS kam_status,
+                   COALESCE(ka.kam_is_vip, FALSE) AS kam_is_vip,
+                   COALESCE(ka.kam_status = 'key', FALSE) AS is_key,
                    COALESCE(m.invoiced_revenue, 0) AS invoiced_revenue,
                    COALESCE(m.ordered_revenue, 0) AS ordered_revenue,
                    COALESCE(m.margin, 0) AS margin,
@@ -140,6 +138,8 @@ class KamPortfolioReport(models.Model):
               FROM accounts a
               JOIN res_partner p ON p.id = a.partner_id
               JOIN res_company c ON c.id = a.company_id
+         LEFT JOIN kam_account ka
+                ON ka.partner_id = a.partner_id AND ka.company_id = a.company_id
          LEFT JOIN kam_partner_metric m
                 ON m.partner_id = a.partner_id AND m.company_id = a.company_id
          LEFT JOIN kam_dossier d

@@ -34,3 +34,4 @@ from . import test_scale_out
 from . import test_kam_day_tours
 from . import test_units_formats
 from . import test_texts_language
+from . import test_identity_per_company

@@ -43,6 +43,11 @@ MODELS = {
         ("R", "R", "R", "R", "R", ""),
         "configuration shared by all companies: changed by a KAM Manager of every company",
     ),
+    "kam.account": (
+        ("", "R", "R", "RWCU", "", ""),
+        "key-account identity of a client in one company: read in the company, changed by its "
+        "KAM Managers",
+    ),
     "kam.dmu.role": (
         ("R", "R", "R", "R", "R", ""),
         "configuration shared by all companies: changed by a KAM Manager of every company",

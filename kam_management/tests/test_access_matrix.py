@@ -20,6 +20,7 @@ from .trust_common import PASSWORDS, TrustFixtures
 
 # A harmless change per model, for the W cells.
 WRITE_VALUES = {
+    "kam.account": {"kam_status_reason": "Reviewed"},
     "kam.account.type": {"name": "Renamed Type"},
     "kam.dmu.role": {"name": "Renamed Role"},
     "kam.dmu.member": {"contact_hours": "Mornings only"},

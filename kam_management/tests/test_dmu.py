@@ -57,6 +57,11 @@ class TestDmuMember(KamDmuCommon):
         there = self._member(self.ceo, "influencer", attitude="opponent", company_id=other_company.id)
         self.assertEqual(there.company_id, other_company)
         self.kam.company_ids = [Command.link(other_company.id)]
+        # The identity is per company: the KAM is the account's KAM there too.
+        self.env["kam.account"].create({
+            "partner_id": self.account.id, "company_id": other_company.id,
+            "kam_status": "key", "kam_user_id": self.kam.id,
+        })
         Member = self.Member.with_user(self.kam)
         self.assertEqual(Member.with_context(allowed_company_ids=[self.company.id]).search([]), here)
         self.assertEqual(Member.with_context(allowed_company_ids=[other_company.id]).search([]), there)

@@ -421,7 +421,8 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
             (self.anna.partner_id.id, "kam_overload", self.company): self.kam_manager,
             # key accounts A..E bring 25 + 21 + 15 + 10 + 9 = 80 % > 75 %
             (self.company.partner_id.id, "portfolio_mono", self.company): self.kam_manager,
-            (self.c["I"].id, "vip_review", self.env["res.company"]): self.kam_manager,
+            # VIP is decided per company: the review alert is the company's.
+            (self.c["I"].id, "vip_review", self.company): self.kam_manager,
         }
         self.assertEqual(found, expected)
         self.assertTrue(all(

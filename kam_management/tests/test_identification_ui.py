@@ -218,12 +218,15 @@ class TestIdentificationWizards(KamIdentificationCommon):
         self.assertEqual(str(self.ordinary.kam_key_since), "2024-06-30")
         self.assertFalse(self.key_account.kam_key_since, "already key: its date is kept")
         self.assertEqual(self.key_contact.kam_status, "key", "contacts follow their company")
-        # The change is tracked in the chatter.
+        # The change is tracked in the chatter of the account's identity in the company.
         self.env.flush_all()
         self.env.cr.precommit.run()
+        identity = self.env["kam.account"].search([
+            ("partner_id", "=", self.ordinary.id), ("company_id", "=", self.env.company.id),
+        ])
         tracked = self.env["mail.tracking.value"].search([
-            ("mail_message_id.model", "=", "res.partner"),
-            ("mail_message_id.res_id", "=", self.ordinary.id),
+            ("mail_message_id.model", "=", "kam.account"),
+            ("mail_message_id.res_id", "=", identity.id),
         ]).field_id.mapped("name")
         self.assertIn("kam_status", tracked)
         self.assertIn("kam_status_reason", tracked)

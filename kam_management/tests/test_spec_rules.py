@@ -77,7 +77,9 @@ class TestVipReview(SpecRulesCase):
         account.write({"kam_is_vip": True})
         self.assertEqual(self.account.kam_vip_review_date, D(2025, 8, 28), "2025-03-01 + 180 days")
         self.assertTrue(self.person.kam_is_vip, "the contacts share the flag")
-        self.assertFalse(self.person.kam_vip_review_date, "the date lives on the account")
+        self.assertEqual(
+            self.person.kam_vip_review_date, D(2025, 8, 28), "contacts show their account's identity"
+        )
         # Already a VIP: writing the flag again keeps its date.
         self.company.kam_vip_review_days = 30
         account.write({"kam_is_vip": True})
@@ -169,8 +171,14 @@ class TestVipReview(SpecRulesCase):
             "partner_id": shared.id, "company_id": self.company.id, "date": "2025-01-10",
             "outcome": "positive", "channel": "phone",
         })
-        with self.assertRaises(AccessError):
+        # The VIP status is per company: in company B the client is no VIP to review.
+        with self.assertRaises(UserError):
             shared.with_user(manager_b).action_kam_vip_reviewed()
+        self.assertEqual(shared.kam_vip_review_date, D(2025, 2, 1))
+        # Made a VIP in company B as well, its review there rolls company B's date only.
+        shared.with_user(manager_b).write({"kam_is_vip": True, "kam_vip_review_date": "2025-03-01"})
+        shared.with_user(manager_b).action_kam_vip_reviewed()
+        self.assertGreater(shared.with_company(company_b).kam_vip_review_date, D(2025, 3, 1))
         self.assertEqual(shared.kam_vip_review_date, D(2025, 2, 1))
 
 

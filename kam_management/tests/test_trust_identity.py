@@ -666,22 +666,33 @@ class TestTrustIdentity(TrustFixtures, TransactionCase):
         self.assertFalse(self.plain.company_id)
 
     def test_company_b_manager_on_a_shared_key_account(self):
-        """A KAM Manager changes the identity, company or archive state of the
-        key accounts of their companies only; a company-less account belongs to
-        the companies of its KAM records."""
+        """A KAM Manager changes the identity of an account in their own company
+        only (the identity is per company); the company, the archive state and
+        the structure of a key account change only with a manager of every
+        company the account is key in or has KAM records in."""
         other = self.users["other_company"]
         # The head of KAM of company A makes the account shared: allowed.
         self._as("manager", self.account).write({"company_id": False})
         holding = self.env["res.partner"].create({"name": "Shared Holding", "is_company": True})
-        attempts = (
-            {"kam_user_id": other.id},
-            {"kam_status": "former"},
-            {"kam_team_user_ids": [Command.link(other.id)]},
+        # Company B's identity is company B's decision: company A's stays intact.
+        for vals, expected in (
+            ({"kam_user_id": other.id}, ("kam_user_id", other)),
+            ({"kam_status": "former"}, ("kam_status", "former")),
+            ({"kam_team_user_ids": [Command.link(other.id)]}, ("kam_team_user_ids", other)),
+        ):
+            with self.subTest(vals=vals):
+                self._as("other_company", self.account).write(vals)
+                self.env.invalidate_all()
+                in_b = self.account.with_company(self.company_b)
+                self.assertEqual(in_b[expected[0]], expected[1])
+                self.assertFalse(self.account.company_id)
+                self._assert_victim_intact()
+        # Its structure is still the business of every company it is key in.
+        for vals in (
             {"company_id": self.company_b.id},
             {"active": False},
             {"is_company": False, "parent_id": holding.id},
-        )
-        for vals in attempts:
+        ):
             with self.subTest(vals=vals):
                 self._assert_refused(
                     lambda vals=vals: self._as("other_company", self.account).write(vals),
@@ -690,24 +701,30 @@ class TestTrustIdentity(TrustFixtures, TransactionCase):
                 self.account.invalidate_recordset()
                 self.assertFalse(self.account.company_id)
                 self._assert_victim_intact()
-        # Nor through the wizards.
-        for action in (self._promote, self._demote):
-            with self.subTest(wizard=action.__name__):
-                self._assert_refused(
-                    lambda action=action: action("other_company", self.account),
-                    "Trust Account A", self.company_a.name,
-                )
-                self._assert_victim_intact()
+        # The wizards of company B change company B's identity only.
+        self._promote("other_company", self.account)
+        self.assertEqual(self.account.with_company(self.company_b).kam_status, "key")
+        self._assert_victim_intact()
+        self._demote("other_company", self.account)
+        self.assertEqual(self.account.with_company(self.company_b).kam_status, "former")
+        self._assert_victim_intact()
         # Nor by moving it to company B: a manager of company A only.
         self._assert_refused(
             lambda: self._as("manager", self.account).write({"company_id": self.company_b.id}),
             "Trust Account A", self.company_b.name,
         )
-        # The head of KAM of company A still governs it.
+        # The head of KAM of company A still governs company A's identity.
         self._as("manager", self.account).write({"kam_status_reason": "Shared by both companies"})
         self._demote("manager", self.account)
         self.assertEqual(self.account.kam_status, "former")
-        self._as("manager", self.account).write({"company_id": self.company_a.id})
+        self.assertEqual(self.account.with_company(self.company_b).kam_status_reason, "Not key anymore")
+        # Company B has an identity now: only a manager of both companies (here
+        # the superuser) gives the account back to company A alone.
+        self._assert_refused(
+            lambda: self._as("manager", self.account).write({"company_id": self.company_a.id}),
+            "Trust Account A", self.company_b.name,
+        )
+        self.account.sudo().write({"company_id": self.company_a.id})
         self.assertEqual(self.account.company_id, self.company_a)
         # The head of KAM of company B promotes a shared partner no company has
         # KAM records on, and the key accounts of company B.
@@ -716,8 +733,11 @@ class TestTrustIdentity(TrustFixtures, TransactionCase):
             "name": "Company B Client", "is_company": True, "company_id": self.company_b.id,
         })
         self._promote("other_company", prospect | local)
-        self.assertEqual((prospect | local).mapped("kam_status"), ["key", "key"])
-        self.assertEqual((prospect | local).kam_user_id, other)
+        in_b = (prospect | local).with_company(self.company_b)
+        self.assertEqual(in_b.mapped("kam_status"), ["key", "key"])
+        self.assertEqual(in_b.kam_user_id, other)
+        # Company A's identity of the shared prospect is untouched.
+        self.assertEqual(prospect.kam_status, "none")
         # The superuser changes anything.
         self.account.sudo().write({"company_id": False, "kam_user_id": other.id})
         self.assertEqual(self.account.kam_user_id, other)

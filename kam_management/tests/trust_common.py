@@ -107,6 +107,9 @@ class TrustFixtures:
         ):
             cls.records[model] = env[model].create(cls._vals(model, existing=True))
         cls.records["kam.account.plan"] = cls.plan
+        cls.records["kam.account"] = env["kam.account"].search([
+            ("partner_id", "=", cls.account.id), ("company_id", "=", cls.company_a.id),
+        ])
         cls.records["kam.person.profile"] = cls.profile
         cls.records["kam.comm.plan.line"] = cls.plan_line
         cls.records["kam.comm.plan.template"] = cls.template
@@ -131,6 +134,9 @@ class TrustFixtures:
         person = cls.person if existing else cls.person2
         today = datetime.date.today()
         return {
+            "kam.account": {
+                "partner_id": cls.competitor.id, "company_id": company, "kam_status": "candidate",
+            },
             "kam.account.type": {"name": "Trust Type"},
             "kam.dmu.role": {"name": "Trust Role"},
             "kam.dmu.member": {
