@@ -678,7 +678,9 @@ class ResPartner(models.Model):
              WHERE p.id = moved.id
                -- a person's concurrent choice is never overwritten
                AND p.kam_lifecycle_block IS NOT DISTINCT FROM moved.old_block
-         RETURNING p.id, moved.old_block, moved.block, p.kam_status
+         RETURNING p.id, moved.old_block, moved.block,
+                   EXISTS (SELECT 1 FROM kam_account a
+                            WHERE a.partner_id = p.id AND a.kam_status != 'none') AS followed
             """,
             ids=list(partner_ids),
             auto=auto_blocks,
@@ -694,10 +696,10 @@ class ResPartner(models.Model):
         # the block their orders earn in each company.
         self._kam_track_lifecycle_blocks([
             (partner_id, old, block)
-            for partner_id, old, block, status in rows if old and status != "none"
+            for partner_id, old, block, followed in rows if old and followed
         ])
         by_block = {}
-        for partner_id, _old, block, _status in rows:
+        for partner_id, _old, block, _followed in rows:
             by_block.setdefault(block, []).append(partner_id)
         return by_block
 
