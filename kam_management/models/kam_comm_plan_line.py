@@ -221,6 +221,7 @@ class KamCommPlanLine(models.Model):
 
     def action_log_contact(self):
         self.ensure_one()
+        self.partner_id._kam_check_owned(self.env._("log a contact with it"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log Contact"),
