@@ -69,10 +69,10 @@ def _partners(cr, count, company):
     cr.execute(
         """
         INSERT INTO res_partner (name, complete_name, is_company, active, type,
-                                 autopost_bills, customer_rank, kam_status, lang,
+                                 autopost_bills, customer_rank, lang,
                                  create_date, write_date, create_uid, write_uid)
         SELECT 'Bench Customer ' || g, 'Bench Customer ' || g, true, true, 'contact',
-               'ask', 1, 'none', 'en_US', now(), now(), 1, 1
+               'ask', 1, 'en_US', now(), now(), 1, 1
           FROM generate_series(1, %s) g
         RETURNING id
         """,
@@ -84,10 +84,10 @@ def _partners(cr, count, company):
     cr.execute(
         """
         INSERT INTO res_partner (name, complete_name, parent_id, commercial_partner_id,
-                                 is_company, active, type, autopost_bills, kam_status,
+                                 is_company, active, type, autopost_bills,
                                  lang, create_date, write_date, create_uid, write_uid)
         SELECT 'Contact ' || g, 'Bench Customer ' || p.id || ', Contact ' || g, p.id, p.id,
-               false, true, 'contact', 'ask', 'none', 'en_US', now(), now(), 1, 1
+               false, true, 'contact', 'ask', 'en_US', now(), now(), 1, 1
           FROM generate_series(1, %s) g
           JOIN LATERAL (SELECT (%s::int[])[1 + (g * 7919) %% %s] AS id) p ON true
         """,
@@ -263,14 +263,18 @@ def _key_accounts(env, partner_ids, count):
     rng = random.Random(42)
     key_ids = partner_ids[:count]
     users = env["res.users"].search([("share", "=", False)], limit=10).ids
+    # The identity is per company (kam.account): the row of the partner's company.
     cr.execute(
         """
-        UPDATE res_partner p
-           SET kam_status = 'key', kam_key_since = current_date - 400,
-               kam_user_id = (%(users)s::int[])[1 + p.id %% %(nusers)s]
+        INSERT INTO kam_account (partner_id, company_id, kam_status, kam_level, kam_key_since,
+                                 kam_user_id, create_date, write_date, create_uid, write_uid)
+        SELECT p.id, COALESCE(p.company_id, %(company)s), 'key', 'company', current_date - 400,
+               (%(users)s::int[])[1 + p.id %% %(nusers)s], now(), now(), 1, 1
+          FROM res_partner p
          WHERE p.id = ANY(%(ids)s)
         """,
-        {"ids": key_ids, "users": users, "nusers": len(users)},
+        {"ids": key_ids, "users": users, "nusers": len(users),
+         "company": env.ref("base.main_company").id},
     )
     env.invalidate_all()
     # Bulk creation, as an import would do it: no chatter, no followers' mails.

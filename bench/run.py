@@ -220,9 +220,21 @@ class Recompute:
             "UPDATE res_partner SET kam_lifecycle_block = NULL"
             " WHERE kam_lifecycle_block IN ('working', 'regular')"
         )
+        # A new database has no identity rows: drop those the recompute made
+        # (a candidate status, nothing a person decided), and their notes.
         self.cr.execute(
-            "UPDATE res_partner SET kam_status = 'none', kam_status_reason = NULL"
-            " WHERE kam_status = 'candidate'"
+            """
+            WITH gone AS (
+                DELETE FROM kam_account a
+                 WHERE a.kam_status IN ('none', 'candidate') AND a.kam_user_id IS NULL
+                   AND a.kam_key_since IS NULL AND NOT COALESCE(a.kam_is_vip, FALSE)
+                   AND a.kam_level_team_id IS NULL AND a.kam_level_department IS NULL
+                   AND NOT EXISTS (SELECT FROM kam_account_team_user_rel r WHERE r.account_id = a.id)
+                   AND NOT EXISTS (SELECT FROM kam_account_account_type_rel r WHERE r.account_id = a.id)
+             RETURNING a.id
+            )
+            DELETE FROM mail_message WHERE model = 'kam.account' AND res_id IN (SELECT id FROM gone)
+            """
         )
         self.cr.commit()
         self.env.invalidate_all()
@@ -455,7 +467,7 @@ def bench_comm_cron(env, args):
     if scheduler is None:
         return None
     cr = env.cr
-    cr.execute("SELECT count(*) FROM res_partner WHERE kam_status = 'key'")
+    cr.execute("SELECT count(*) FROM kam_account WHERE kam_status = 'key'")
     accounts = cr.fetchone()[0]
     batch = 500
     start = time.perf_counter()
@@ -552,10 +564,13 @@ def cmd_export(args):
         # this transaction only (rolled back after the measure)
         env.cr.execute(
             """
-            UPDATE res_partner SET kam_status = 'key'
-             WHERE id IN (SELECT id FROM res_partner WHERE is_company ORDER BY id LIMIT %s)
-               AND kam_status != 'key'
-            """, [args.size])
+            INSERT INTO kam_account (partner_id, company_id, kam_status, kam_level,
+                                     create_date, write_date, create_uid, write_uid)
+            SELECT id, COALESCE(company_id, %s), 'key', 'company', now(), now(), 1, 1
+              FROM res_partner WHERE is_company ORDER BY id LIMIT %s
+            ON CONFLICT (partner_id, company_id) DO UPDATE SET kam_status = 'key'
+             WHERE kam_account.kam_status != 'key'
+            """, [env.ref("base.main_company").id, args.size])
         env.invalidate_all()
         domain = [("kam_status", "=", "key")]
         accounts = env["kam.portfolio.report"].search_count(domain)
