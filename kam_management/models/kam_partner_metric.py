@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
-from odoo.tools.sql import drop_index
+from odoo.tools.sql import column_exists, drop_index
 
 from ..rules.shares import counts_in_shares, dependency_bands, window_bounds
 
@@ -154,6 +154,15 @@ class KamPartnerMetric(models.Model):
             cr.execute(SQL(
                 "ALTER TABLE %s SET (fillfactor = %s)", SQL.identifier(self._table), _FILLFACTOR
             ))
+        # Databases installed when the rows had a create/write user and date
+        # keep these columns (Odoo never drops its magic columns): their
+        # foreign keys would still be checked on every row the first run inserts.
+        stale = [name for name in ("create_uid", "write_uid", "create_date", "write_date")
+                 if column_exists(cr, self._table, name)]
+        if stale:
+            cr.execute(SQL("ALTER TABLE %s %s", SQL.identifier(self._table), SQL(", ").join(
+                SQL("DROP COLUMN %s", SQL.identifier(name)) for name in stale
+            )))
         # The unique (partner_id, company_id) index serves the partner's
         # lookups; an index of every level would be maintained for nothing.
         drop_index(cr, "kam_partner_metric__partner_id_index", self._table)
@@ -191,22 +200,18 @@ class KamPartnerMetric(models.Model):
         Returns the ids of the partners whose block earned by orders may have
         moved: a new row, or a row whose ``order_block`` changed.
 
-        Two statements: the figures against the stored rows, in one join,
-        keep the rows to write in a temporary table (``_diff_query``; none
-        when nothing changed); then these rows are updated in place, inserted
-        or deleted (``_write_query``).
+        One statement: the figures against the stored rows, in one join
+        (``_diff_query``; no row when nothing changed), kept in memory for the
+        statement's writes: these rows updated in place, inserted or deleted
+        (``_write_query``).
         """
         today = today or fields.Date.context_today(self)
         date_from, date_to = window_bounds(today, company.kam_window_months)
         self.env.flush_all()
-        cr = self.env.cr
         with self._refresh_settings():
-            cr.execute(SQL(
-                "CREATE TEMPORARY TABLE kam_partner_metric_diff ON COMMIT DROP AS %s",
-                self._diff_query(company, date_from, date_to),
+            rows = self.env.execute_query(self._write_query(
+                company, self._diff_query(company, date_from, date_to), partner_ids,
             ))
-            rows = self.env.execute_query(self._write_query(company, partner_ids))
-            cr.execute(SQL("DROP TABLE kam_partner_metric_diff"))
         self.invalidate_model()
         return [partner_id for (partner_id,) in rows]
 
@@ -403,9 +408,9 @@ class KamPartnerMetric(models.Model):
         )
 
     @api.model
-    def _write_query(self, company, partner_ids=None):
-        """Write the rows of ``kam_partner_metric_diff`` (``_diff_query``) of
-        ``partner_ids`` (all when None): changed rows updated in place (their
+    def _write_query(self, company, diff, partner_ids=None):
+        """Write the rows of ``diff`` (``_diff_query``, computed once for the
+        statement) of ``partner_ids`` (all when None): changed rows updated in place (their
         row's page keeps room for it: a HOT update), new rows inserted, rows
         of partners without activity deleted. Returns the partners of new
         rows and of rows whose block earned by orders changed."""
@@ -426,27 +431,29 @@ class KamPartnerMetric(models.Model):
         )
         return SQL(
             """
-            WITH updated AS (
+            WITH diff AS MATERIALIZED (%(diff)s
+            ), updated AS (
                 UPDATE kam_partner_metric m
                    SET %(updates)s
-                  FROM kam_partner_metric_diff d
+                  FROM diff d
                  WHERE m.id = d.metric_id AND d.partner_id IS NOT NULL AND %(scope)s
             ), inserted AS (
                 -- a concurrent recompute may have inserted the row meanwhile
                 INSERT INTO kam_partner_metric (partner_id, company_id, %(columns)s)
                 SELECT d.partner_id, %(company)s, %(values)s
-                  FROM kam_partner_metric_diff d
+                  FROM diff d
                  WHERE d.metric_id IS NULL AND %(scope)s
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET %(excluded)s
             ), gone AS (
                 DELETE FROM kam_partner_metric
-                 WHERE id IN (SELECT d.metric_id FROM kam_partner_metric_diff d
+                 WHERE id IN (SELECT d.metric_id FROM diff d
                                WHERE d.partner_id IS NULL AND %(metric_scope)s)
             )
             SELECT d.partner_id
-              FROM kam_partner_metric_diff d
+              FROM diff d
              WHERE d.block_moved AND d.partner_id IS NOT NULL AND %(scope)s
             """,
+            diff=diff,
             company=company.id,
             columns=columns,
             scope=scope,
