@@ -200,18 +200,22 @@ class KamPartnerMetric(models.Model):
         Returns the ids of the partners whose block earned by orders may have
         moved: a new row, or a row whose ``order_block`` changed.
 
-        One statement: the figures against the stored rows, in one join
-        (``_diff_query``; no row when nothing changed), kept in memory for the
-        statement's writes: these rows updated in place, inserted or deleted
-        (``_write_query``).
+        Two statements: the figures against the stored rows, in one join,
+        keep the rows to write in a temporary table (``_diff_query``; none
+        when nothing changed); then these rows are updated in place, inserted
+        or deleted (``_write_query``).
         """
         today = today or fields.Date.context_today(self)
         date_from, date_to = window_bounds(today, company.kam_window_months)
         self.env.flush_all()
+        cr = self.env.cr
         with self._refresh_settings():
-            rows = self.env.execute_query(self._write_query(
-                company, self._diff_query(company, date_from, date_to), partner_ids,
+            cr.execute(SQL(
+                "CREATE TEMPORARY TABLE kam_partner_metric_diff ON COMMIT DROP AS %s",
+                self._diff_query(company, date_from, date_to),
             ))
+            rows = self.env.execute_query(self._write_query(company, partner_ids))
+            cr.execute(SQL("DROP TABLE kam_partner_metric_diff"))
         self.invalidate_model()
         return [partner_id for (partner_id,) in rows]
 
@@ -408,9 +412,9 @@ class KamPartnerMetric(models.Model):
         )
 
     @api.model
-    def _write_query(self, company, diff, partner_ids=None):
-        """Write the rows of ``diff`` (``_diff_query``, computed once for the
-        statement) of ``partner_ids`` (all when None): changed rows updated in place (their
+    def _write_query(self, company, partner_ids=None):
+        """Write the rows of ``kam_partner_metric_diff`` (``_diff_query``) of
+        ``partner_ids`` (all when None): changed rows updated in place (their
         row's page keeps room for it: a HOT update), new rows inserted, rows
         of partners without activity deleted. Returns the partners of new
         rows and of rows whose block earned by orders changed."""
@@ -431,29 +435,27 @@ class KamPartnerMetric(models.Model):
         )
         return SQL(
             """
-            WITH diff AS MATERIALIZED (%(diff)s
-            ), updated AS (
+            WITH updated AS (
                 UPDATE kam_partner_metric m
                    SET %(updates)s
-                  FROM diff d
+                  FROM kam_partner_metric_diff d
                  WHERE m.id = d.metric_id AND d.partner_id IS NOT NULL AND %(scope)s
             ), inserted AS (
                 -- a concurrent recompute may have inserted the row meanwhile
                 INSERT INTO kam_partner_metric (partner_id, company_id, %(columns)s)
                 SELECT d.partner_id, %(company)s, %(values)s
-                  FROM diff d
+                  FROM kam_partner_metric_diff d
                  WHERE d.metric_id IS NULL AND %(scope)s
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET %(excluded)s
             ), gone AS (
                 DELETE FROM kam_partner_metric
-                 WHERE id IN (SELECT d.metric_id FROM diff d
+                 WHERE id IN (SELECT d.metric_id FROM kam_partner_metric_diff d
                                WHERE d.partner_id IS NULL AND %(metric_scope)s)
             )
             SELECT d.partner_id
-              FROM diff d
+              FROM kam_partner_metric_diff d
              WHERE d.block_moved AND d.partner_id IS NOT NULL AND %(scope)s
             """,
-            diff=diff,
             company=company.id,
             columns=columns,
             scope=scope,
