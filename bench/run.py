@@ -206,6 +206,10 @@ class Recompute:
         what VACUUM VERBOSE says of the tuples of each table."""
         import odoo
 
+        # The bench's own cursor (repeatable read) would hold its snapshot, and
+        # with it the oldest transaction running on the server: nothing the
+        # last run replaced could be removed, unlike between two nightly runs.
+        self.cr.rollback()
         said = []
         with odoo.sql_db.db_connect(self.args.db).cursor() as cr:
             cr._cnx.autocommit = True
