@@ -71,11 +71,14 @@ What the recompute does (`kam_partner_metric.py`, `res_partner.py`):
   index is touched; the index duplicating the unique (partner, company) index and the
   full index of dependency levels are gone (a partial index keeps the few dependent
   rows); the rows have no create/write user and date (written only by the recompute):
-  two foreign keys fewer to check when the first run inserts every row;
+  two foreign keys fewer to check when the first run inserts every row (the columns
+  of databases installed before are dropped);
 - client-base blocks are written with one `UPDATE … FROM` of the partners whose block
   moves (no per-partner ORM write), the ORM cache invalidated; on key accounts,
   candidates and former key accounts the change is tracked in the chatter, all of them
   with one insert of notes and tracking values;
+- the portfolio alert sums the shares of the key accounts through the (partner, company)
+  index, not a scan of every client's row;
 - a client with a negative basis (a loss) is kept out of the totals, shares and Pareto
   curve (`rules.shares.counts_in_shares`), so the cumulative share ends at 100 %.
 
@@ -203,6 +206,10 @@ class Recompute:
         what VACUUM VERBOSE says of the tuples of each table."""
         import odoo
 
+        # The bench's own cursor (repeatable read) would hold its snapshot, and
+        # with it the oldest transaction running on the server: nothing the
+        # last run replaced could be removed, unlike between two nightly runs.
+        self.cr.rollback()
         said = []
         with odoo.sql_db.db_connect(self.args.db).cursor() as cr:
             cr._cnx.autocommit = True

@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
-from odoo.tools.sql import drop_index
+from odoo.tools.sql import column_exists, drop_index
 
 from ..rules.shares import counts_in_shares, dependency_bands, window_bounds
 
@@ -155,6 +155,15 @@ class KamPartnerMetric(models.Model):
             cr.execute(SQL(
                 "ALTER TABLE %s SET (fillfactor = %s)", SQL.identifier(self._table), _FILLFACTOR
             ))
+        # Databases installed when the rows had a create/write user and date
+        # keep these columns (Odoo never drops its magic columns): their
+        # foreign keys would still be checked on every row the first run inserts.
+        stale = [name for name in ("create_uid", "write_uid", "create_date", "write_date")
+                 if column_exists(cr, self._table, name)]
+        if stale:
+            cr.execute(SQL("ALTER TABLE %s %s", SQL.identifier(self._table), SQL(", ").join(
+                SQL("DROP COLUMN %s", SQL.identifier(name)) for name in stale
+            )))
         # The unique (partner_id, company_id) index serves the partner's
         # lookups; an index of every level would be maintained for nothing.
         drop_index(cr, "kam_partner_metric__partner_id_index", self._table)

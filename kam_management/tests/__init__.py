@@ -29,6 +29,7 @@ from . import test_risk_follows_contacts
 from . import test_partner_form_access
 from . import test_spec_rules
 from . import test_metric_properties
+from . import test_metric_schema
 from . import test_alerts
 from . import test_scale_out
 from . import test_kam_day_tours
