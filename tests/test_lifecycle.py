@@ -97,9 +97,9 @@ def test_2_xmlrpc_use_and_bad_input(db, state):
 
 def test_3_upgrade_keeps_data(db, state):
     run_odoo(db, "-u", "kam_management", "--stop-after-init")
-    assert psql(db, f"SELECT kam_status FROM res_partner WHERE id = {int(state['partner_id'])}") == [
-        ("key",)
-    ]
+    # The identity lives in the account's row of its company (kam.account).
+    assert psql(db, "SELECT kam_status FROM kam_account WHERE partner_id = "
+                    f"{int(state['partner_id'])}") == [("key",)]
     assert counts(db) == state["before"]
 
 
