@@ -84,14 +84,9 @@ class CalendarEvent(models.Model):
 
     def action_kam_log_contact(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log Contact"),
-            "res_model": "kam.contact.outcome.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_calendar_event_id": self.id},
-        }
+        return self.env["kam.contact.outcome.wizard"]._kam_open_action(
+            {"default_calendar_event_id": self.id}
+        )
 
     def action_kam_handover(self):
         self.ensure_one()

@@ -222,18 +222,13 @@ class KamCommPlanLine(models.Model):
     def action_log_contact(self):
         self.ensure_one()
         self.partner_id._kam_check_owned(self.env._("log a contact with it"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log Contact"),
-            "res_model": "kam.contact.outcome.wizard",
-            "view_mode": "form",
-            "target": "new",
-            # Only the source: the wizard fills the account, date, channel,
-            # people and summary from it. A default for one of those fields
-            # would stop the form from computing the others (they share a
-            # compute), leaving the required date empty.
-            "context": {"default_plan_line_id": self.id},
-        }
+        # Only the source: the wizard fills the account, date, channel,
+        # people and summary from it. A default for one of those fields
+        # would stop the form from computing the others (they share a
+        # compute), leaving the required date empty.
+        return self.env["kam.contact.outcome.wizard"]._kam_open_action(
+            {"default_plan_line_id": self.id}
+        )
 
     def action_view_occurrences(self):
         self.ensure_one()

@@ -184,14 +184,9 @@ class MailActivity(models.Model):
     def action_kam_done_with_outcome(self):
         """Mark done through the outcome dialog (contact with a key account)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Contact Outcome"),
-            "res_model": "kam.contact.outcome.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_activity_id": self.id},
-        }
+        return self.env["kam.contact.outcome.wizard"]._kam_open_action(
+            {"default_activity_id": self.id}, name=self.env._("Contact Outcome")
+        )
 
     # ------------------------------------------------------------------
     # Identification (SPEC §1): key-account alerts are plain activities,

@@ -1366,20 +1366,13 @@ class ResPartner(models.Model):
         line = account.kam_next_plan_line_id
         if line and line.next_due_date <= fields.Date.context_today(self):
             return line.action_log_contact()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log Contact"),
-            "res_model": "kam.contact.outcome.wizard",
-            "view_mode": "form",
-            "target": "new",
-            # The account, date and channel share one compute in the wizard: a
-            # default for one of them only would leave the others empty.
-            "context": {
-                "default_partner_id": account.id,
-                "default_date": fields.Date.to_string(fields.Date.context_today(self)),
-                "default_channel": "phone",
-            },
-        }
+        # The account, date and channel share one compute in the wizard: a
+        # default for one of them only would leave the others empty.
+        return self.env["kam.contact.outcome.wizard"]._kam_open_action({
+            "default_partner_id": account.id,
+            "default_date": fields.Date.to_string(fields.Date.context_today(self)),
+            "default_channel": "phone",
+        })
 
     @api.model
     def _kam_cockpit_action(self):

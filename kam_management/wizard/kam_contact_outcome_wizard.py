@@ -102,6 +102,18 @@ class KamContactOutcomeWizard(models.TransientModel):
             if not wizard.channel:
                 wizard.channel = "phone"
 
+    @api.model
+    def _kam_open_action(self, context, name=None):
+        """The dialog that logs a contact, opened with ``context`` (its source or defaults)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": name or self.env._("Log Contact"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
     def action_confirm(self):
         self.ensure_one()
         if self.activity_id:
