@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Key accounts, DMU, dossiers, communication plans and portfolio "
     "risk on top of Odoo CRM",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-management/kam_management",
     "author": "kam_management developers",

@@ -198,8 +198,8 @@ class KamPartnerMetric(models.Model):
         Totals, shares and ranks are always computed over all the company's
         clients; ``partner_ids`` (commercial partners) only limits the rows
         written. Rows of clients without any activity left are deleted.
-        Returns the ids of the partners whose block earned by orders may have
-        moved: a new row, or a row whose ``order_block`` changed.
+        Returns ``(partner id, company id, previous order block)`` of the rows
+        whose block earned by orders moved (new, changed or deleted rows).
 
         Two statements: the figures against the stored rows, in one join,
         keep the rows to write in a temporary table (``_diff_query``; none
@@ -218,7 +218,7 @@ class KamPartnerMetric(models.Model):
             rows = self.env.execute_query(self._write_query(company, partner_ids))
             cr.execute(SQL("DROP TABLE kam_partner_metric_diff"))
         self.invalidate_model()
-        return [partner_id for (partner_id,) in rows]
+        return rows
 
     @contextmanager
     def _refresh_settings(self):
@@ -397,6 +397,7 @@ class KamPartnerMetric(models.Model):
             """
             WITH computed AS (%(computed)s)
             SELECT c.*, m.id AS metric_id, m.partner_id AS metric_partner_id,
+                   m.order_block AS old_order_block,
                    m.order_block IS DISTINCT FROM c.order_block AS block_moved
               FROM computed c
               FULL JOIN (SELECT id, partner_id, %(stored)s FROM kam_partner_metric
@@ -417,8 +418,8 @@ class KamPartnerMetric(models.Model):
         """Write the rows of ``kam_partner_metric_diff`` (``_diff_query``) of
         ``partner_ids`` (all when None): changed rows updated in place (their
         row's page keeps room for it: a HOT update), new rows inserted, rows
-        of partners without activity deleted. Returns the partners of new
-        rows and of rows whose block earned by orders changed."""
+        of partners without activity deleted. Returns the partner, company and
+        previous order block of the rows whose block earned by orders moved."""
         scope = SQL("TRUE")
         metric_scope = SQL("TRUE")
         if partner_ids is not None:
@@ -453,9 +454,9 @@ class KamPartnerMetric(models.Model):
                  WHERE id IN (SELECT d.metric_id FROM kam_partner_metric_diff d
                                WHERE d.partner_id IS NULL AND %(metric_scope)s)
             )
-            SELECT d.partner_id
+            SELECT COALESCE(d.partner_id, d.metric_partner_id), %(company)s, d.old_order_block
               FROM kam_partner_metric_diff d
-             WHERE d.block_moved AND d.partner_id IS NOT NULL AND %(scope)s
+             WHERE d.block_moved AND (%(scope)s OR d.partner_id IS NULL AND %(metric_scope)s)
             """,
             company=company.id,
             columns=columns,

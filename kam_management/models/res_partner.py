@@ -6,12 +6,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
-from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.safe_eval import safe_eval
 
 from ..rules import risk
 from ..rules.dmu import next_occurrence
-from ..rules.shares import AUTO_LIFECYCLE_BLOCKS, kam_overloaded, portfolio_state
+from ..rules.shares import kam_overloaded, portfolio_state
 from .kam_concurrency import RETRY_ERRORS
 from .kam_partner_metric import DEPENDENCY_LEVELS
 
@@ -50,16 +49,6 @@ KAM_STATUS = [
     ("former", "Former Key Account"),
 ]
 
-LIFECYCLE_BLOCKS = [
-    ("dead", "Dead"),
-    ("potential", "Potential"),
-    ("active", "Active"),
-    ("working", "Working"),
-    ("regular", "Regular"),
-    ("time_tested", "Time-Tested Partner"),
-    ("vip", "VIP Partner"),
-    ("key", "Key Account"),
-]
 
 
 def _kam_identity_search(fname):
@@ -160,9 +149,6 @@ class ResPartner(models.Model):
         help="Technical: the current user works on the key-account data of this account (its "
         "KAM, a member of its account team, or a KAM Manager). The others see neither its "
         "figures nor its dossier, DMU and plans: the form hides them or says they are restricted.",
-    )
-    kam_lifecycle_block = fields.Selection(
-        LIFECYCLE_BLOCKS, string="Client-Base Block", copy=False, tracking=True
     )
     kam_dead_revivable = fields.Boolean(
         string="Revivable", help="A dead client that may still be brought back."
@@ -478,7 +464,7 @@ class ResPartner(models.Model):
         today = today or fields.Date.context_today(self)
         Metric = self.env["kam.partner.metric"].sudo()
         Partner = self.sudo()
-        changed = set(partner_ids or ())
+        moves = []
         computed = companies.browse()
         for company in companies:
             if isolate:
@@ -497,17 +483,17 @@ class ResPartner(models.Model):
                     continue
             else:
                 rows = Metric._refresh_company(company, partner_ids, today)
-            changed.update(rows)
+            moves += rows
             computed |= company
         if not isolate:
             Partner._kam_update_candidates(partner_ids, today)
-            # Blocks follow the rows whose earned block moved (orders, or the
-            # company's order counts) and, on request, the selected partners.
-            Partner._kam_update_lifecycle(list(changed))
+            # The block shown is derived from the metrics rows: only the
+            # chatter of the followed accounts is told when it moved.
+            Partner._kam_track_block_moves(moves)
             Partner._kam_raise_alerts(computed, partner_ids, today)
             return True
         Partner._kam_isolated("candidate update", Partner._kam_update_candidates, partner_ids, today)
-        Partner._kam_isolated("client-base blocks", Partner._kam_update_lifecycle, list(changed))
+        Partner._kam_isolated("client-base blocks", Partner._kam_track_block_moves, moves)
         single = len(computed) <= 1
         done, _alerts = Partner._kam_isolated(
             "alerts", Partner._kam_raise_alerts, computed, partner_ids, today, log=single,
@@ -633,131 +619,6 @@ class ResPartner(models.Model):
             all_rising |= rising.with_env(self.env)
             all_falling |= falling.with_env(self.env)
         return all_rising, all_falling
-
-    @api.model
-    def _kam_update_lifecycle(self, partner_ids):
-        """Working / regular client-base block of these partners, from the block
-        their orders of the window earn in each company (``order_block`` of the
-        metrics, ``rules.shares.order_block``): the highest of the companies,
-        and never over a block a person chose (dead, time-tested, VIP, key;
-        ``rules.shares.lifecycle_block``).
-
-        One set-based UPDATE of the partners whose block changes, whatever
-        their number (the first recompute of a database moves every client
-        with orders). On a key account, candidate or former key account, a
-        change from a block it already had is tracked in its chatter, all of
-        them with one insert (``_kam_track_lifecycle_blocks``). Returns
-        ``{block: [partner ids]}``.
-        """
-        if not partner_ids:
-            return {}
-        self.env["kam.partner.metric"].flush_model(["partner_id", "order_block"])
-        self.flush_model(["kam_lifecycle_block"])
-        auto_blocks = [block for block in AUTO_LIFECYCLE_BLOCKS if block]
-        rows = self.env.execute_query(SQL(
-            """
-            WITH earned AS (
-                SELECT partner_id,
-                       CASE WHEN bool_or(order_block = 'regular')
-                            THEN 'regular' ELSE 'working' END AS block
-                  FROM kam_partner_metric
-                 WHERE partner_id = ANY(%(ids)s) AND order_block IS NOT NULL
-                 GROUP BY partner_id
-            ), moved AS MATERIALIZED (
-                SELECT p.id, p.kam_lifecycle_block AS old_block, e.block
-                  FROM earned e
-                  JOIN res_partner p ON p.id = e.partner_id
-                 WHERE (p.kam_lifecycle_block IS NULL OR p.kam_lifecycle_block = ANY(%(auto)s))
-                   AND p.kam_lifecycle_block IS DISTINCT FROM e.block
-            )
-            UPDATE res_partner p
-               SET kam_lifecycle_block = moved.block,
-                   write_uid = %(uid)s,
-                   write_date = NOW() AT TIME ZONE 'UTC'
-              FROM moved
-             WHERE p.id = moved.id
-               -- a person's concurrent choice is never overwritten
-               AND p.kam_lifecycle_block IS NOT DISTINCT FROM moved.old_block
-         RETURNING p.id, moved.old_block, moved.block,
-                   EXISTS (SELECT 1 FROM kam_account a
-                            WHERE a.partner_id = p.id AND a.kam_status != 'none') AS followed
-            """,
-            ids=list(partner_ids),
-            auto=auto_blocks,
-            uid=self.env.uid,
-        ))
-        if not rows:
-            return {}
-        self.browse([row[0] for row in rows]).invalidate_recordset(
-            ["kam_lifecycle_block", "write_uid", "write_date"]
-        )
-        # The chatter of the accounts followed in key-account management tells
-        # when their block moved; for the other clients, the metrics rows keep
-        # the block their orders earn in each company.
-        self._kam_track_lifecycle_blocks([
-            (partner_id, old, block)
-            for partner_id, old, block, followed in rows if old and followed
-        ])
-        by_block = {}
-        for partner_id, _old, block, _followed in rows:
-            by_block.setdefault(block, []).append(partner_id)
-        return by_block
-
-    @api.model
-    def _kam_track_lifecycle_blocks(self, changes):
-        """The chatter's tracking of ``changes`` ``(partner id, old block, new
-        block)``: one note with one tracking value per partner, as the ORM's
-        tracking writes them, inserted in one statement for all the partners."""
-        if not changes:
-            return
-        field = self._fields["kam_lifecycle_block"]
-        labels = dict(field._description_selection(self.env))
-        author = self.env.user.partner_id
-        author_id, email_from = self.env["mail.thread"]._message_compute_author(
-            author.id, None, raise_on_email=False
-        )
-        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
-        ids = [partner_id for partner_id, _old, _new in changes]
-        # The message ids are drawn first: the tracking values point at them
-        # without joining the inserted messages back.
-        self.env.execute_query(SQL(
-            """
-            WITH change AS MATERIALIZED (
-                SELECT nextval('mail_message_id_seq') AS id, c.*
-                  FROM unnest(%(ids)s::int[], %(olds)s::varchar[], %(news)s::varchar[],
-                              %(message_ids)s::varchar[])
-                       AS c(res_id, old_label, new_label, message_id)
-            ), message AS (
-                INSERT INTO mail_message (
-                       id, model, res_id, message_type, subtype_id, is_internal, body,
-                       author_id, email_from, reply_to, message_id, email_add_signature,
-                       date, create_uid, create_date, write_uid, write_date)
-                SELECT c.id, 'res.partner', c.res_id, 'notification', %(subtype)s, TRUE, '',
-                       %(author)s, %(email_from)s, %(reply_to)s, c.message_id, FALSE,
-                       NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC',
-                       %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM change c
-            )
-            INSERT INTO mail_tracking_value (
-                   field_id, old_value_char, new_value_char, mail_message_id,
-                   create_uid, create_date, write_uid, write_date)
-            SELECT %(field)s, c.old_label, c.new_label, c.id,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM change c
-            """,
-            ids=ids,
-            olds=[labels.get(old, old) for _id, old, _new in changes],
-            news=[labels.get(new, new) for _id, _old, new in changes],
-            message_ids=[generate_tracking_message_id("message-notify") for _id in ids],
-            subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            author=author_id,
-            email_from=email_from,
-            reply_to=reply_to,
-            field=self.env["ir.model.fields"]._get(self._name, "kam_lifecycle_block").id,
-            uid=self.env.uid,
-        ))
-        self.env["mail.message"].invalidate_model()
-        self.browse(ids).invalidate_recordset(["message_ids"])
 
     @api.model
     def _kam_alert_managers(self, companies):
