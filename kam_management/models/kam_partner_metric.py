@@ -68,9 +68,10 @@ class KamPartnerMetric(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Partner", required=True, readonly=True, ondelete="cascade",
     )
+    # Not indexed: a company holds most of the rows (a scan reads them as fast),
+    # and the first run of a database would maintain the index for every row.
     company_id = fields.Many2one(
-        "res.company", string="Company", required=True, readonly=True,
-        index=True, ondelete="cascade",
+        "res.company", string="Company", required=True, readonly=True, ondelete="cascade",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     kam_status = fields.Selection(related="kam_account_id.kam_status")
@@ -168,6 +169,7 @@ class KamPartnerMetric(models.Model):
         # lookups; an index of every level would be maintained for nothing.
         drop_index(cr, "kam_partner_metric__partner_id_index", self._table)
         drop_index(cr, "kam_partner_metric__dependency_level_index", self._table)
+        drop_index(cr, "kam_partner_metric__company_id_index", self._table)
         # Candidates are a handful of rows among all the clients: the daily
         # candidate update reads them through this partial index.
         create_index(
@@ -199,24 +201,21 @@ class KamPartnerMetric(models.Model):
         clients; ``partner_ids`` (commercial partners) only limits the rows
         written. Rows of clients without any activity left are deleted.
         Returns ``(partner id, company id, previous order block)`` of the rows
-        whose block earned by orders moved (new, changed or deleted rows).
+        whose block earned by orders moved (new, changed or deleted rows) on
+        the accounts followed in key-account management.
 
-        Two statements: the figures against the stored rows, in one join,
-        keep the rows to write in a temporary table (``_diff_query``; none
-        when nothing changed); then these rows are updated in place, inserted
-        or deleted (``_write_query``).
+        One statement: the figures against the stored rows, in one join
+        (``_diff_query``: none when nothing changed), kept in memory for the
+        statement; then these rows are updated in place, inserted or deleted
+        (``_write_query``).
         """
         today = today or fields.Date.context_today(self)
         date_from, date_to = window_bounds(today, company.kam_window_months)
         self.env.flush_all()
-        cr = self.env.cr
         with self._refresh_settings():
-            cr.execute(SQL(
-                "CREATE TEMPORARY TABLE kam_partner_metric_diff ON COMMIT DROP AS %s",
-                self._diff_query(company, date_from, date_to),
+            rows = self.env.execute_query(self._write_query(
+                company, self._diff_query(company, date_from, date_to), partner_ids,
             ))
-            rows = self.env.execute_query(self._write_query(company, partner_ids))
-            cr.execute(SQL("DROP TABLE kam_partner_metric_diff"))
         self.invalidate_model()
         return rows
 
@@ -414,12 +413,14 @@ class KamPartnerMetric(models.Model):
         )
 
     @api.model
-    def _write_query(self, company, partner_ids=None):
-        """Write the rows of ``kam_partner_metric_diff`` (``_diff_query``) of
+    def _write_query(self, company, diff, partner_ids=None):
+        """Write the rows of ``diff`` (``_diff_query``) of
         ``partner_ids`` (all when None): changed rows updated in place (their
         row's page keeps room for it: a HOT update), new rows inserted, rows
         of partners without activity deleted. Returns the partner, company and
-        previous order block of the rows whose block earned by orders moved."""
+        previous order block of the rows whose block earned by orders moved,
+        for the accounts followed in key-account management (key, candidate or
+        former in a company)."""
         scope = SQL("TRUE")
         metric_scope = SQL("TRUE")
         if partner_ids is not None:
@@ -437,7 +438,8 @@ class KamPartnerMetric(models.Model):
         )
         return SQL(
             """
-            WITH updated AS (
+            WITH kam_partner_metric_diff AS MATERIALIZED (%(diff)s),
+            updated AS (
                 UPDATE kam_partner_metric m
                    SET %(updates)s
                   FROM kam_partner_metric_diff d
@@ -457,8 +459,14 @@ class KamPartnerMetric(models.Model):
             SELECT COALESCE(d.partner_id, d.metric_partner_id), %(company)s, d.old_order_block
               FROM kam_partner_metric_diff d
              WHERE d.block_moved AND (%(scope)s OR d.partner_id IS NULL AND %(metric_scope)s)
+               -- only the accounts followed in key-account management have
+               -- their block moves told in their chatter
+               AND EXISTS (SELECT FROM kam_account a
+                            WHERE a.partner_id = COALESCE(d.partner_id, d.metric_partner_id)
+                              AND a.kam_status != 'none')
             """,
             company=company.id,
+            diff=diff,
             columns=columns,
             scope=scope,
             metric_scope=metric_scope,

@@ -117,12 +117,13 @@ class ResPartner(models.Model):
         """Tell the chatter of the followed accounts when the orders moved their block.
 
         ``moves``: ``(partner id, company id, block the orders earned before)`` of
-        the metrics rows whose ``order_block`` the recompute just changed. The
-        block shown before is rebuilt from these and the company rows that did
-        not move; an account followed in key-account management (key, candidate
-        or former in a company) whose shown block moved from a block it had is
+        the metrics rows whose ``order_block`` the recompute just changed, on the
+        accounts followed in key-account management (key, candidate or former in
+        a company): the others' blocks are read from their rows when shown, and
+        nobody is told. The block shown before is rebuilt from these and the
+        company rows that did not move; a move from a block the account had is
         tracked, all of them with one insert. Returns ``{new block: [partner
-        ids]}`` of every partner whose shown block moved.
+        ids]}`` of the partners whose shown block moved.
         """
         if not moves:
             return {}
@@ -134,19 +135,18 @@ class ResPartner(models.Model):
             WITH moved AS MATERIALIZED (
                 SELECT * FROM unnest(%(partners)s::int[], %(companies)s::int[], %(olds)s::varchar[])
                        AS x(partner_id, company_id, old_block)
+            ), current_rows AS (
+                SELECT m.partner_id, m.company_id, m.order_block
+                  FROM kam_partner_metric m
+                 WHERE m.partner_id IN (SELECT partner_id FROM moved)
             ), earned AS (
-                SELECT p.partner_id,
-                       (SELECT %(highest_old)s FROM (
-                            SELECT m.order_block AS block FROM kam_partner_metric m
-                             WHERE m.partner_id = p.partner_id
-                               AND NOT EXISTS (SELECT FROM moved x WHERE x.partner_id = m.partner_id
-                                                                     AND x.company_id = m.company_id)
-                            UNION ALL
-                            SELECT x.old_block FROM moved x WHERE x.partner_id = p.partner_id
-                        ) o) AS old_earned,
-                       (SELECT %(highest_new)s FROM kam_partner_metric m
-                         WHERE m.partner_id = p.partner_id) AS new_earned
-                  FROM (SELECT DISTINCT partner_id FROM moved) p
+                -- before: the previous block of the rows that moved, the
+                -- current one of the others (hash joins, no loop per row)
+                SELECT COALESCE(n.partner_id, x.partner_id) AS partner_id,
+                       %(highest_old)s AS old_earned, %(highest_new)s AS new_earned
+                  FROM current_rows n
+                  FULL JOIN moved x ON x.partner_id = n.partner_id AND x.company_id = n.company_id
+                 GROUP BY 1
             ), shown AS (
                 SELECT r.id, %(old_shown)s AS old_block, %(new_shown)s AS block
                   FROM earned e JOIN res_partner r ON r.id = e.partner_id
@@ -161,8 +161,10 @@ class ResPartner(models.Model):
             partners=list(partner_ids),
             companies=list(company_ids),
             olds=list(old_blocks),
-            highest_old=self._kam_highest_block_sql(SQL("o.block")),
-            highest_new=self._kam_highest_block_sql(SQL("m.order_block")),
+            highest_old=self._kam_highest_block_sql(
+                SQL("CASE WHEN x.partner_id IS NULL THEN n.order_block ELSE x.old_block END")
+            ),
+            highest_new=self._kam_highest_block_sql(SQL("n.order_block")),
             old_shown=self._kam_lifecycle_block_sql(None, SQL("r.kam_chosen_block"), SQL("e.old_earned")),
             new_shown=self._kam_lifecycle_block_sql(None, SQL("r.kam_chosen_block"), SQL("e.new_earned")),
         ))

@@ -264,6 +264,10 @@ class TestIdentificationLifecycleSql(TransactionCase):
                 {block: len(ids) for block, ids in result.items()},
                 {"working": 2 * size, "regular": size},
             )
+            self.assertEqual(len(self.env["mail.tracking.value"].search([
+                ("field_id.name", "=", "kam_lifecycle_block"),
+                ("mail_message_id.res_id", "in", key_up.ids),
+            ])), size, "the key accounts' moves from a block they had")
         self.assertEqual(counts[0], counts[1], "the number of queries does not grow")
         moves = (self._move(self._clients(7, order_block=None), "working")
                  + self._move(self._clients(7, status="candidate", block="active", order_block=None),
