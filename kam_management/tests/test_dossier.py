@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .test_dmu_common import KamDmuCommon
+from .common import KamDmuCommon
 
 
 @tagged("post_install", "-at_install")

@@ -11,7 +11,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .analytics_common import KamAnalyticsCase, d
+from .common import KamAnalyticsCase, d
 
 DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics"]
 

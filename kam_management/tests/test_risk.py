@@ -3,7 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .analytics_common import KamAnalyticsCase, d
+from .common import KamAnalyticsCase, d
 
 
 @tagged("post_install", "-at_install")
