@@ -13,7 +13,7 @@ from ..rules import risk
 from ..rules.dmu import next_occurrence
 from ..rules.shares import AUTO_LIFECYCLE_BLOCKS, kam_overloaded, portfolio_state
 from .kam_concurrency import RETRY_ERRORS
-from .kam_partner_metric import DEPENDENCY_LEVELS
+from .kam_selections import DEPENDENCY_LEVELS, KAM_LEVELS, KAM_STATUS, LIFECYCLE_BLOCKS
 
 _logger = logging.getLogger(__name__)
 
@@ -43,23 +43,6 @@ KAM_BLANK_IDENTITY = {
     "kam_is_vip": False, "kam_vip_review_date": False,
 }
 
-KAM_STATUS = [
-    ("none", "Not Key"),
-    ("candidate", "Candidate"),
-    ("key", "Key Account"),
-    ("former", "Former Key Account"),
-]
-
-LIFECYCLE_BLOCKS = [
-    ("dead", "Dead"),
-    ("potential", "Potential"),
-    ("active", "Active"),
-    ("working", "Working"),
-    ("regular", "Regular"),
-    ("time_tested", "Time-Tested Partner"),
-    ("vip", "VIP Partner"),
-    ("key", "Key Account"),
-]
 
 
 def _kam_identity_search(fname):
@@ -113,11 +96,7 @@ class ResPartner(models.Model):
         search=_kam_identity_search("kam_team_user_ids"),
     )
     kam_level = fields.Selection(
-        [
-            ("company", "Company"),
-            ("team", "Sales Team"),
-            ("department", "Department"),
-        ],
+        KAM_LEVELS,
         string="Key For",
         copy=False,
         compute="_compute_kam_identity", inverse="_inverse_kam_identity",
