@@ -10,6 +10,14 @@ from . import kam_account_type
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_identity
+from . import res_partner_metrics
+from . import res_partner_risk
+from . import res_partner_plan
+from . import res_partner_dmu
+from . import res_partner_communication
+from . import res_partner_cockpit
+from . import res_partner_vip
 from . import crm_lead
 from . import crm_lead_tender
 from . import sale_order
