@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .kam_selections import CONTACT_OUTCOMES
+
 ATTITUDES = [
     ("supporter", "Supporter"),
     ("neutral", "Neutral"),
@@ -33,12 +35,6 @@ CHARACTER_TYPES = [
     ("analytical", "Analytical (facts, details)"),
     ("amiable", "Amiable (relationships, security)"),
     ("expressive", "Expressive (vision, recognition)"),
-]
-
-CONTACT_OUTCOMES = [
-    ("positive", "Positive"),
-    ("neutral", "Neutral"),
-    ("negative", "Negative"),
 ]
 
 

@@ -6,13 +6,7 @@ from odoo.tools import SQL, create_index
 from odoo.tools.sql import column_exists, drop_index
 
 from ..rules.shares import counts_in_shares, dependency_bands, window_bounds
-
-DEPENDENCY_LEVELS = [
-    ("none", "None"),
-    ("key", "Key"),
-    ("critical", "Critical"),
-    ("mono", "Mono-Client"),
-]
+from .kam_selections import DEPENDENCY_LEVELS
 
 # Columns written by the recompute statement, in the order of its SELECT list.
 _METRIC_COLUMNS = (

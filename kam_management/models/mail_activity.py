@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .kam_selections import CONTACT_OUTCOMES
+
 # Documents whose done activities are contacts with the (commercial) partner.
 KAM_CONTACT_MODELS = ("res.partner", "crm.lead", "sale.order", "kam.dmu.member")
 CATEGORY_CHANNELS = {"phonecall": "phone", "meeting": "in_person"}
@@ -36,7 +38,7 @@ class MailActivity(models.Model):
         copy=False,
     )
     kam_outcome = fields.Selection(
-        [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")],
+        CONTACT_OUTCOMES,
         string="Contact Outcome",
         copy=False,
         help="How the contact went: recorded in the key account's contact log when the activity is done.",

@@ -4,17 +4,7 @@ from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.query import Query
 
 from ..rules.shares import AUTO_LIFECYCLE_BLOCKS, highest_order_block, lifecycle_block
-
-LIFECYCLE_BLOCKS = [
-    ("dead", "Dead"),
-    ("potential", "Potential"),
-    ("active", "Active"),
-    ("working", "Working"),
-    ("regular", "Regular"),
-    ("time_tested", "Time-Tested Partner"),
-    ("vip", "VIP Partner"),
-    ("key", "Key Account"),
-]
+from .kam_selections import LIFECYCLE_BLOCKS
 
 
 class ResPartner(models.Model):
@@ -34,6 +24,14 @@ class ResPartner(models.Model):
         LIFECYCLE_BLOCKS, string="Chosen Client-Base Block", copy=False,
         help="The block a person chose. Dead, time-tested, VIP and key stay as chosen; "
         "the others give way to the block the orders earn.",
+    )
+    kam_dead_revivable = fields.Boolean(
+        string="Revivable", help="A dead client that may still be brought back."
+    )
+    kam_lifecycle_zone = fields.Selection(
+        [("birth", "Birth"), ("life", "Life"), ("exit", "Exit")],
+        string="Lifecycle Zone",
+        copy=False,
     )
     kam_lifecycle_block = fields.Selection(
         LIFECYCLE_BLOCKS, string="Client-Base Block", copy=False, tracking=True,

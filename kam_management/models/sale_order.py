@@ -3,7 +3,7 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .kam_account import KAM_STATUS
+from .kam_selections import KAM_STATUS
 
 
 class SaleOrder(models.Model):

@@ -1,21 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.kam_selections import DEPENDENCY_LEVELS, KAM_STATUS, RISK_LEVELS
 from ..rules.shares import portfolio_state
-
-DEPENDENCY_LEVELS = [
-    ("none", "None"),
-    ("key", "Key"),
-    ("critical", "Critical"),
-    ("mono", "Mono-Client"),
-]
-RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
-KAM_STATUS = [
-    ("none", "Not Key"),
-    ("candidate", "Candidate"),
-    ("key", "Key Account"),
-    ("former", "Former Key Account"),
-]
 
 
 class KamPortfolioReport(models.Model):

@@ -24,6 +24,7 @@ from . import test_trust_bounds
 from . import test_stock_flows
 from . import test_comm_log_dialogs
 from . import test_cockpit
+from . import test_performances
 from . import test_demo_story
 from . import test_risk_follows_contacts
 from . import test_partner_form_access

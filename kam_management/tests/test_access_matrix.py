@@ -16,7 +16,7 @@ from .access_matrix import (
     PERSON_FIELDS,
     TRANSIENT_MODELS,
 )
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 # A harmless change per model, for the W cells.
 WRITE_VALUES = {

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .analytics_common import KamAnalyticsCase, d
+from .common import KamAnalyticsCase, d
 
 
 @tagged("post_install", "-at_install")

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_dmu_common import KamDmuCommon
+from .common import KamDmuCommon
 
 
 @tagged("post_install", "-at_install")

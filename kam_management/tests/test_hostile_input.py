@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import file_open, mute_logger
 
-from .trust_common import TrustFixtures
+from .common import TrustFixtures
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -5,7 +5,7 @@ import base64
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .cockpit_common import KamCockpitFixtures
+from .common import KamCockpitFixtures
 
 
 @tagged("post_install", "-at_install")

@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .analytics_common import KamAnalyticsCase, d
+from .common import KamAnalyticsCase, d
 
 
 @tagged("post_install", "-at_install")

@@ -20,7 +20,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import html2plaintext
 from odoo.tools.safe_eval import safe_eval
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 RU_PO = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n", "ru.po")
 

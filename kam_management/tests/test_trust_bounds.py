@@ -19,7 +19,7 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..rules.bounds import BOUNDS, INT4_MAX, format_bound
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 NAN, INF = float("nan"), float("inf")
 NON_FINITE = (NAN, INF, -INF, "nan")

@@ -20,7 +20,7 @@ from ..rules import risk
 from ..rules.account_plan import objective_progress, plan_progress
 from ..rules.cadence import cooldown_until
 from ..rules.dmu import dmu_coverage
-from .trust_common import TrustFixtures
+from .common import TrustFixtures
 
 ATTACKERS = ("kam_own", "kam_other", "salesman")
 # The guarded models and the field every one of them must guard (the list of

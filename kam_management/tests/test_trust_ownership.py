@@ -17,7 +17,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 TODAY = datetime.date.today()
 NEXT_YEAR = (TODAY.replace(year=TODAY.year + 1, month=1, day=1),

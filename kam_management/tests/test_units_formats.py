@@ -8,8 +8,7 @@ from lxml import etree
 from odoo import Command
 from odoo.tests import tagged
 
-from .comm_common import D, KamCommCase
-from .view_reader import ViewReader
+from .common import D, KamCommCase, ViewReader
 
 RISK_FIELDS = ("risk_score", "kam_risk_score")
 
