@@ -157,7 +157,7 @@ class Recompute:
 
     def run(self, today):
         """The whole daily recompute as the cron runs it, then its commit."""
-        self.Partner._kam_recompute_metrics(isolate=True, today=today)
+        self.env["kam.identification"]._recompute(isolate=True, today=today)
         self.cr.commit()
         self.env.invalidate_all()
 
@@ -309,8 +309,21 @@ class Recompute:
         return self.cr.fetchone() or (0, 0)
 
 
-# The steps of the recompute whose time the notes break down.
-STEPS = ["_kam_update_candidates", "_kam_track_block_moves", "_kam_raise_alerts"]
+# The steps of the recompute whose time the notes break down, by model.
+STEPS = {
+    "kam.partner.metric": ["_refresh_company"],
+    "kam.identification": ["_update_candidates", "_raise_alerts"],
+    "res.partner": ["_kam_track_block_moves"],
+}
+
+
+@contextlib.contextmanager
+def recompute_steps(env, totals):
+    """Accumulate the time of each step of the recompute (``STEPS``) in ``totals``."""
+    with contextlib.ExitStack() as stack:
+        for model, names in STEPS.items():
+            stack.enter_context(step_timer(env[model], names, totals))
+        yield totals
 
 
 @contextlib.contextmanager
@@ -369,11 +382,11 @@ def bench_recompute(env, args):
     day = today
     for i in range(repeat):
         print(f"   repeat {i + 1}/{repeat}", flush=True)
-        with step_timer(rc.Partner, STEPS, steps_a), step_timer(rc.Metric, ["_refresh_company"], steps_a):
+        with recompute_steps(env, steps_a):
             pair("a", day, prepare=rc.reset_first_run)
         pair("c", day)
         day = day + datetime.timedelta(days=1)
-        with step_timer(rc.Partner, STEPS, steps), step_timer(rc.Metric, ["_refresh_company"], steps):
+        with recompute_steps(env, steps):
             pair("b", day)
         pair("b'", day, prepare=functools.partial(rc.add_invoice, day))
         rc.remove_invoice()

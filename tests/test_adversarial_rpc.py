@@ -1747,7 +1747,8 @@ def test_c26_review_filed_on_anothers_plan(w):
 
 PRIVATE_CALLS = [
     ("res.partner", "_kam_greeting_dates", [str(TODAY), str(TODAY + D(days=366))]),
-    ("res.partner", "_kam_recompute_metrics", []),
+    ("kam.identification", "_recompute", []),
+    ("kam.identification", "_cron_recompute", []),
     ("kam.comm.scheduler", "_cron_run", []),
     ("kam.export", "_kam_build_dossier_workbook", ["ACCOUNT_A"]),
     ("kam.dossier", "_kam_get_or_create", ["ACCOUNT_A2"]),

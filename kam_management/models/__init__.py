@@ -10,6 +10,7 @@ from . import kam_account_type
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import kam_identification
 from . import res_partner_lifecycle
 from . import res_partner_identity
 from . import res_partner_metrics

@@ -128,7 +128,7 @@ class ResPartner(models.Model):
         if not self.env.user.has_group(KAM_USER_GROUP):
             raise AccessError(self.env._("Only key account managers can recompute the metrics."))
         partners = self.commercial_partner_id
-        self.sudo()._kam_recompute_metrics(companies=self.env.companies, partners=partners)
+        self.env["kam.identification"].sudo()._recompute(companies=self.env.companies, partners=partners)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

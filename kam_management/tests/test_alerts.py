@@ -61,7 +61,7 @@ class TestAlertLifecycle(TransactionCase):
         cls.today = fields.Date.today()
 
     def sync(self):
-        return self.env["res.partner"]._kam_raise_alerts(self.company, self.accounts.ids, self.today)
+        return self.env["kam.identification"]._raise_alerts(self.company, self.accounts.ids, self.today)
 
     def alert_activities(self, account, kind="critical"):
         return self.env["mail.activity"].search([

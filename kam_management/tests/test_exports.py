@@ -45,7 +45,7 @@ class TestKamExports(KamAnalyticsCase):
             "kam_user_id": cls.kam.id,
         })
         cls._order(cls.injected, d("2025-05-20"), 100)
-        cls.env["res.partner"]._kam_recompute_metrics(companies=cls.company)
+        cls.env["kam.identification"]._recompute(companies=cls.company)
         cls.plan = cls.env["kam.account.plan"].create({
             "partner_id": cls.risky.id, "date_from": d("2025-01-01"), "date_to": d("2025-12-31"),
             "objective_ids": [Command.create({"name": "Grow the margin", "target": 200000,

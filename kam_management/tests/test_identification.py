@@ -151,7 +151,7 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
 
     def _recompute(self, **kwargs):
         with freeze_time(kwargs.pop("today", TODAY)):
-            self.env["res.partner"]._kam_recompute_metrics(
+            self.env["kam.identification"]._recompute(
                 companies=kwargs.pop("companies", self.company + self.company2), **kwargs
             )
 

@@ -78,7 +78,7 @@ class TestIdentificationNegativeBasis(AccountTestInvoicingCommon):
 
     def _recompute(self):
         with freeze_time(TODAY):
-            self.env["res.partner"]._kam_recompute_metrics(companies=self.company)
+            self.env["kam.identification"]._recompute(companies=self.company)
         self.env.invalidate_all()
 
     def _metrics(self):

@@ -280,7 +280,7 @@ class TestMetricsMatchTheRules(AccountTestInvoicingCommon):
             partners = self.env["res.partner"].concat(*(
                 self._create(index, client) for index, client in enumerate(clients)
             ))
-            self.env["res.partner"]._kam_recompute_metrics(companies=self.company, partners=partners)
+            self.env["kam.identification"]._recompute(companies=self.company, partners=partners)
             metrics = self.env["kam.partner.metric"].sudo().search(
                 [("company_id", "=", self.company.id), ("partner_id", "in", partners.ids)]
             )

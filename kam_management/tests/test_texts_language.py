@@ -249,7 +249,7 @@ class TestAlertLanguageAndViews(RussianReaderMixin, TransactionCase):
         cls.today = fields.Date.today()
 
     def raise_alerts(self):
-        self.env["res.partner"]._kam_raise_alerts(self.company, self.vip.ids, self.today)
+        self.env["kam.identification"]._raise_alerts(self.company, self.vip.ids, self.today)
         return self.env["kam.alert"].search([("partner_id", "=", self.vip.id), ("kind", "=", "vip_review")])
 
     def test_vip_review_alert_in_the_sales_managers_language(self):

@@ -24,7 +24,7 @@ from .common import PASSWORDS, TrustFixtures
 NAN, INF = float("nan"), float("inf")
 NON_FINITE = (NAN, INF, -INF, "nan")
 SCHEDULER_LOG = "odoo.addons.kam_management.models.kam_comm_scheduler"
-PARTNER_LOG = "odoo.addons.kam_management.models.res_partner"
+PARTNER_LOG = "odoo.addons.kam_management.models.kam_identification"
 HEALTH_LOG = "odoo.addons.kam_management.models.kam_account_health"
 
 
@@ -396,7 +396,7 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
             with self.subTest(column=column):
                 self._sql(f"UPDATE res_company SET {column} = %s WHERE id = %s", value, self.company_b.id)
                 with self.assertLogs(PARTNER_LOG, level="ERROR") as logs:
-                    self.env["res.partner"]._kam_cron_recompute()
+                    self.env["kam.identification"]._cron_recompute()
                 output = "\n".join(logs.output)
                 self.assertIn(f"res.company({self.company_b.id})", output)
                 self.assertIn(column, output)
@@ -411,15 +411,15 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
         metric_a = self.records["kam.partner.metric"]
         self._sql("UPDATE res_company SET kam_share_basis = 'bogus' WHERE id = %s", self.company_b.id)
         with self.assertLogs(PARTNER_LOG, level="ERROR") as logs:
-            self.env["res.partner"]._kam_cron_recompute()
+            self.env["kam.identification"]._cron_recompute()
         output = "\n".join(logs.output)
         self.assertIn(f"metrics of res.company({self.company_b.id})", output)
         self.assertIn("KeyError", output)
         self.assertFalse(metric_a.exists(), "company A was computed")
 
     def test_alerts_fail_company_by_company(self):
-        Partner = type(self.env["res.partner"])
-        original = Partner._kam_raise_alerts
+        Identification = type(self.env["kam.identification"])
+        original = Identification._raise_alerts
         company_b = self.company_b
         calls = []
 
@@ -429,15 +429,14 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
                 raise RuntimeError("broken alert")
             return original(self, companies, partner_ids, today)
 
-        with patch.object(Partner, "_kam_raise_alerts", flaky), \
+        with patch.object(Identification, "_raise_alerts", flaky), \
                 self.assertLogs(PARTNER_LOG, level="WARNING") as logs:
-            self.env["res.partner"]._kam_cron_recompute()
+            self.env["kam.identification"]._cron_recompute()
         output = "\n".join(logs.output)
         self.assertIn(f"alerts of res.company({company_b.id})", output)
         self.assertIn([self.company_a.id], calls, "company A raised its alerts on its own")
 
     def test_a_bad_alert_costs_only_itself(self):
-        Partner = self.env["res.partner"].sudo()
         kam = self.users["kam_own"]
         alerts = {
             (self.account.id, "critical", self.company_a.id): {
@@ -452,7 +451,7 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
             },
         }
         with mute_logger("odoo.sql_db"), self.assertLogs(PARTNER_LOG, level="ERROR") as logs:
-            activities = Partner._kam_create_alert_activities(alerts, fields.Date.today())
+            activities = self.env["kam.identification"]._create_alert_activities(alerts, fields.Date.today())
         self.assertIn(f"on res.partner({self.account2.id}) failed", "\n".join(logs.output))
         self.assertEqual(activities.mapped("summary"), ["Good alert"])
 
