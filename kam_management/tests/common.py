@@ -435,6 +435,8 @@ class TrustFixtures:
                 "company_id": company.id,
                 "company_ids": [Command.set(company.ids)],
                 "groups_id": [Command.set([env.ref(group).id])],
+                # the admin's time zone: "today" is the same day for every actor
+                "tz": env.user.tz,
             })
         kam_a = cls.users["kam_own"]
         Partner = env["res.partner"]
