@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Benchmark of kam_management: each operation next to its floor, in one run.
 
     make bench-data SCALE=large   # once: scratch database kam_bench_large

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Upgrade to the per-company key-account identity keeps the key accounts.
 
 The addon is installed from the last commit where the identity was a set of

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import logging
 from datetime import timedelta
 
@@ -123,12 +126,7 @@ class KamAccountHealth(models.Model):
 
     def action_open_partner(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-        }
+        return self.partner_id._kam_form_action()
 
     @api.model
     def _cron_refresh(self):

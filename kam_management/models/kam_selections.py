@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The selections shared by several models, declared once.
 
 A field that shows the same notion on another model (the status of a key

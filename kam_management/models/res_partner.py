@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -39,6 +42,16 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", account.id)]
         action["context"] = {"default_partner_id": account.id, **context} if defaults else context
         return action
+
+    def _kam_form_action(self):
+        """The form of this partner (from a list of its health, dashboard row...)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.id,
+            "view_mode": "form",
+        }
 
 
     @api.model

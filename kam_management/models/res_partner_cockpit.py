@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
@@ -70,6 +73,8 @@ class ResPartner(models.Model):
                 ["partner_id", "completeness"],
             )
         }
+        # The active plan of each account: the one running today, else the
+        # latest one (plans are read newest first).
         plans = {}
         for plan in self.env["kam.account.plan"].sudo().search_fetch(
             [("partner_id", "in", owned.ids), ("company_id", "=", company.id), ("state", "=", "active")],
@@ -91,6 +96,8 @@ class ResPartner(models.Model):
             ["res_id"],
             ["__count"],
         ))
+        # Records in the user's environment (not sudo): the form opened from a
+        # card is read with the user's own rights.
         Line = self.env["kam.comm.plan.line"]
         Dossier = self.env["kam.dossier"]
         Plan = self.env["kam.account.plan"]

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 
 from .res_partner_identity import KAM_USER_GROUP
@@ -107,11 +110,6 @@ class ResPartner(models.Model):
 
     def action_kam_apply_plan_template(self):
         self._kam_check_owned(self.env._("apply a communication plan to it"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Apply Communication Plan"),
-            "res_model": "kam.comm.plan.apply.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_ids": self.commercial_partner_id.ids},
-        }
+        return self.env["kam.comm.plan.apply.wizard"]._kam_open(
+            default_partner_ids=self.commercial_partner_id.ids,
+        )

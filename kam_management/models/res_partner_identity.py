@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from collections import namedtuple
 
 from odoo import Command, api, fields, models
@@ -202,6 +205,9 @@ class ResPartner(models.Model):
                     ))
                 continue
             todo.append((partner._kam_identity_key(), values, partner._kam_identity() != KAM_BLANK_IDENTITY))
+        # One read of the rows for all the partners; a row is created only for
+        # a partner that carries a non-blank identity (a blank write on a
+        # partner without a row leaves no empty row behind).
         accounts = Account._kam_find([key for key, _values, _set in todo])
         to_create = []
         for key, values, not_blank in todo:
@@ -212,6 +218,7 @@ class ResPartner(models.Model):
                 to_create.append(dict(values, partner_id=key[0], company_id=key[1]))
         if to_create:
             Account.create(to_create)
+        # Contacts show their account's identity: every cached copy is stale.
         self.env["res.partner"].invalidate_model(list(KAM_IDENTITY_FIELDS))
 
     def _kam_identity_rows_query(self, condition):
@@ -219,6 +226,8 @@ class ResPartner(models.Model):
         partner's company, else the current company) that match ``condition``."""
         Account = self.env["kam.account"].sudo().with_context(active_test=False)
         query = Account._search(condition)
+        # The row shown on a partner: the one of the partner's own company; a
+        # shared partner (no company) shows the current company's row.
         query.add_where(SQL(
             "%s = COALESCE((SELECT e.company_id FROM res_partner e WHERE e.id = %s), %s)",
             SQL.identifier(query.table, "company_id"),
@@ -252,6 +261,10 @@ class ResPartner(models.Model):
             or query is None
         ):
             return super()._field_to_sql(alias, fname, query, flush)
+        # partner -> its commercial entity -> the entity's kam.account row in
+        # the entity's company (a shared entity: the current company). LEFT
+        # JOINs: a partner without a row still counts, with the blank values
+        # of KAM_BLANK_IDENTITY (the COALESCEs below).
         entity_alias = query.make_alias(alias, "kam_entity")
         query.add_join("LEFT JOIN", entity_alias, "res_partner", SQL(
             "%s = %s",
@@ -382,11 +395,11 @@ class ResPartner(models.Model):
             orphans.write({"parent_id": False})
         return super().unlink()
 
-    @api.model
     # ------------------------------------------------------------------
     # Trust helpers
     # ------------------------------------------------------------------
 
+    @api.model
     def _kam_may_manage_identity(self):
         """The superuser and the KAM Managers; never a context key (RPC sets it)."""
         return self.env.su or self.env.user.has_group(KAM_MANAGER_GROUP)

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The shared setups of the kam_management tests (as ``crm/tests/common.py``).
 
 One module, one section per area; each test module imports the base class or

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account alerts keep themselves true (SPEC §1).
 
 An alert is raised once while its cause holds; its text follows the figure;

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identification: metrics, shares, candidates, blocks and alerts.
 
 The worked example (company 1, window of 12 months ending 2024-06-30):

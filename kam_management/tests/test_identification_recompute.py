@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identification: loss-making clients and the set-based block update.
 
 A client whose basis is negative over the window (by default: it lost money,

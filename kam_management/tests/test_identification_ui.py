@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identification seen by users: pipeline badge and default KAM,
 wizards, quotations to key accounts, settings validation, access rights."""
 

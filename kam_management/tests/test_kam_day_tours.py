@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """A KAM's day in headless Chromium: the cockpit, an alert, a promotion, an export."""
 
 import base64

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The metrics recompute (one SQL statement) against the pure rules, on generated data.
 
 ``rules/shares.py`` holds the rules of identification as plain functions; the

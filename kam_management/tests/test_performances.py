@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Pinned query counts of the main screens and of the nightly batches.
 
 As ``crm/tests/test_performances.py``: every count is absolute. A number that

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Several Odoo servers on one database: batches that meet a concurrent
 transaction are retried or rescheduled, never reported done; rows created
 on demand are never doubled; the read-only RPC methods run on a read-only

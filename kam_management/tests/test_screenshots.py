@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Screenshots of the real UI, taken by the browser tests.
 
 Each test opens a screen of the addon on the demo data in headless Chromium,

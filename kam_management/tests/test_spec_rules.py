@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Rules of SPEC §1–§4 on the key account itself: the VIP review cycle,
 individuals as key accounts, quotation validity, the working calendar of the
 proposal follow-up and the business part of the dossier workbook."""

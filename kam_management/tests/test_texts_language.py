@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The texts the jobs write for a person are in that person's language.
 
 Reminders of the communication plan (rule hits and plan lines), greetings,

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Typed numbers stay within their bounds, and a bad row never stops a cron.
 
 The expectations come from the rules: ``rules/bounds.py`` (one table of

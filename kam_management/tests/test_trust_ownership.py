@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Records stay on the accounts their users own, on every write path.
 
 A KAM user creates, changes and deletes KAM records only on the key accounts

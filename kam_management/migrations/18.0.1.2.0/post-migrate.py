@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The daily identification moved from res.partner to the ``kam.identification``
 service: the recompute cron (``noupdate``, an admin may have set its schedule)
 is pointed at it when it still runs the former method; its schedule is kept."""

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The client-base block is derived from the metrics rows when it is read: the
 ``res_partner.kam_lifecycle_block`` column becomes ``kam_chosen_block``, the
 block people chose.
