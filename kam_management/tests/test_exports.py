@@ -13,7 +13,7 @@ from odoo.tests import tagged
 
 from .analytics_common import KamAnalyticsCase, d
 
-DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics"]
+DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics", "Group"]
 
 
 def load(content):
