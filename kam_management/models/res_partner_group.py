@@ -308,9 +308,7 @@ class ResPartnerGroup(models.Model):
         group = self.commercial_partner_id.kam_group_id
         if not group:
             return False
-        companies = self.sudo().with_context(active_test=False).search(
-            [("kam_group_id", "=", group.id), ("active", "=", True)], order="parent_path, name",
-        )
+        companies = self.sudo().search([("kam_group_id", "=", group.id)], order="name, id")
         if len(companies) < 2:
             return False
         counts = {
@@ -320,6 +318,16 @@ class ResPartnerGroup(models.Model):
                 ["partner_id"], ["__count"],
             )
         }
+        # The tree from the top company down, each company under its parent.
+        children = {}
+        for company in companies:
+            children.setdefault(company.parent_id.id, []).append(company)
+        ordered = []
+        todo = [(group, 0)]
+        while todo:
+            company, depth = todo.pop()
+            ordered.append((company, depth))
+            todo.extend((child, depth + 1) for child in reversed(children.get(company.id, [])))
         return {
             "id": group.id,
             "name": group.sudo().display_name,
@@ -328,10 +336,10 @@ class ResPartnerGroup(models.Model):
                     "id": company.id,
                     "name": company.name,
                     "parent_id": company.parent_id.id if company != group else False,
-                    "depth": company.parent_path.count("/") - group.parent_path.count("/"),
+                    "depth": depth,
                     "dmu_count": counts.get(company.id, 0),
                     "current": company == self.commercial_partner_id,
                 }
-                for company in companies
+                for company, depth in ordered
             ],
         }

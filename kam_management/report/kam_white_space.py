@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 from markupsafe import Markup
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, formatLang
 
 from ..rules.shares import window_bounds
@@ -92,6 +93,11 @@ class KamWhiteSpace(models.Model):
         string="Bought by (%)", readonly=True, digits=(16, 0), aggregator="avg",
         help="The share of the compared accounts that buy the category.",
     )
+    row_key = fields.Char(
+        readonly=True,
+        help="Technical: the company, kind, client and category of the row. A button passes "
+        "it back, so that an action never runs on a row whose content changed meanwhile.",
+    )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", readonly=True,
         help="The open opportunity already created for this client and category.",
@@ -102,16 +108,19 @@ class KamWhiteSpace(models.Model):
         today = fields.Date.context_today(self)
         queries = [
             self._kam_company_query(company, today)
-            for company in self.env.companies.sorted("id")
+            for company in self.env["res.company"].sudo().search([], order="id")
         ]
         body = SQL(" UNION ALL ").join(queries) if queries else SQL(
             "SELECT NULL::int AS company_id WHERE FALSE"
         )
         return SQL(
             """
+            -- every company's rows, numbered the same whoever reads them (the
+            -- record rules keep a user's companies and accounts)
             SELECT ROW_NUMBER() OVER (
                        ORDER BY ws.company_id, ws.kind, ws.account_id, ws.partner_id, ws.categ_id
                    ) AS id,
+                   CONCAT_WS('-', ws.company_id, ws.kind, ws.partner_id, ws.categ_id) AS row_key,
                    ws.*,
                    company.currency_id,
                    ka.kam_user_id,
@@ -244,6 +253,12 @@ class KamWhiteSpace(models.Model):
         """One opportunity per row (client and category), prefilled; a row that
         already has an open one opens it instead of creating another."""
         self.check_access("read")
+        expected = self.env.context.get("kam_white_space_key")
+        if expected and any(row.row_key != expected for row in self):
+            raise UserError(self.env._(
+                "The white space changed since it was shown (new orders or accounts): reload "
+                "it and try again."
+            ))
         leads = self.env["crm.lead"]
         tag = self.env.ref("kam_management.kam_crm_tag_white_space", raise_if_not_found=False)
         for row in self:
