@@ -221,7 +221,7 @@ class ResPartnerGroup(models.Model):
         group = self.kam_group_id or self.commercial_partner_id.kam_group_id
         action = self.env["ir.actions.act_window"]._for_xml_id("kam_management.kam_group_report_action")
         action["domain"] = [("group_id", "=", group.id)]
-        action["context"] = {"search_default_kam_group_parent": 1}
+        action["context"] = {}
         action["display_name"] = self.env._("Group %(group)s", group=group.display_name)
         return action
 

@@ -38,3 +38,4 @@ from . import test_texts_language
 from . import test_identity_per_company
 from . import test_group_accounts
 from . import test_white_space
+from . import test_growth_tours

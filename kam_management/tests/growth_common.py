@@ -1,12 +1,10 @@
 """Fixtures of the growth tests (group accounts, white space): a company of
-their own, so that its totals are the test's orders only, its users, and
-confirmed orders with a known margin."""
+their own, so that its totals are the test's orders only, its users (password:
+the login, as the tours log in), and confirmed orders with a known margin."""
 
 from datetime import datetime, time, timedelta
 
 from odoo import Command, fields
-
-PASSWORD = "growth_pw_1"
 
 
 class GrowthFixtures:
@@ -22,7 +20,7 @@ class GrowthFixtures:
         def user(key, name, group, companies=None):
             companies = companies or cls.company
             return Users.create({
-                "name": name, "login": f"{prefix}_{key}", "password": PASSWORD,
+                "name": name, "login": f"{prefix}_{key}", "password": f"{prefix}_{key}",
                 "email": f"{prefix}_{key}@example.com",
                 "company_id": companies[:1].id, "company_ids": [Command.set(companies.ids)],
                 "groups_id": [Command.set([env.ref(group).id])],

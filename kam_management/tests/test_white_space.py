@@ -25,7 +25,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .growth_common import PASSWORD, GrowthFixtures
+from .growth_common import GrowthFixtures
 
 
 class WhiteSpaceFixtures(GrowthFixtures):
@@ -191,9 +191,9 @@ class TestWhiteSpaceRpc(WhiteSpaceFixtures, HttpCase):
         cls._setup_white_space("g1wr")
 
     def _call(self, user, model, method, *args):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, PASSWORD, {})
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
         return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, PASSWORD, model, method, list(args),
+            self.env.cr.dbname, uid, user.login, model, method, list(args),
             {"context": {"allowed_company_ids": user.company_ids.ids}},
         )
 

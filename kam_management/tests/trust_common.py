@@ -123,6 +123,35 @@ class TrustFixtures:
         ])
 
     @classmethod
+    def _setup_trust_growth(cls):
+        """A subsidiary of the account that buys a category the account does not:
+        a row of the account's group and one of its white space."""
+        env = cls.env
+        cls.subsidiary = env["res.partner"].create({
+            "name": "Trust Subsidiary A", "is_company": True, "parent_id": cls.account.id,
+            "company_id": cls.company_a.id,
+        })
+        category = env["product.category"].create({"name": "Trust Category"})
+        product = env["product.product"].create({"name": "Trust Product", "categ_id": category.id})
+        order = env["sale.order"].create({
+            "partner_id": cls.subsidiary.id, "company_id": cls.company_a.id,
+            "validity_date": datetime.date.today() + datetime.timedelta(days=30),
+            "order_line": [Command.create({
+                "product_id": product.id, "product_uom_qty": 1, "price_unit": 100.0,
+                "tax_id": [Command.clear()],
+            })],
+        })
+        order.action_confirm()
+        env.flush_all()
+        cls.records["kam.group.report"] = env["kam.group.report"].search([
+            ("partner_id", "=", cls.account.id), ("company_id", "=", cls.company_a.id),
+        ])
+        cls.records["kam.white.space"] = env["kam.white.space"].search([
+            ("partner_id", "=", cls.account.id), ("company_id", "=", cls.company_a.id),
+            ("categ_id", "=", category.id),
+        ])
+
+    @classmethod
     def _vals(cls, model, existing=False):
         """Creation values of a record of ``model`` on the key account of company A.
 
