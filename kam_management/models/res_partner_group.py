@@ -250,8 +250,8 @@ class ResPartnerGroup(models.Model):
 
     @api.model
     def _kam_group_figures(self, groups, company):
-        """{group id: figures} of these groups (top companies) in ``company``, as superuser:
-        the callers decide who may read them.
+        """{group id: figures} of these groups (top companies of more than one
+        company) in ``company``, as superuser: the callers decide who may read them.
 
         The sums of the metric rows of the group's companies (each company,
         hence each order, once), their shares of the company totals the
@@ -279,6 +279,10 @@ class ResPartnerGroup(models.Model):
             """,
             company=company.id, groups=groups.ids,
         ))
+        # A company alone is no group: no totals to read for it.
+        rows = [row for row in rows if row["member_count"] > 1]
+        if not rows:
+            return {}
         [totals] = self.env.execute_query_dict(SQL(
             """
             SELECT COALESCE(SUM(basis_amount) FILTER (WHERE basis_amount >= 0), 0)::float8 AS basis,
