@@ -66,6 +66,9 @@
         "views/res_partner_button_box_views.xml",
         "views/kam_cockpit_views.xml",
         "views/kam_alert_views.xml",
+        "data/kam_growth_data.xml",
+        "views/kam_growth_views.xml",
+        "report/kam_group_report_templates.xml",
         "views/kam_menus.xml",
     ],
     "demo": [
@@ -73,6 +76,7 @@
         "demo/kam_analytics_demo.xml",
         "demo/kam_dmu_demo.xml",
         "demo/kam_comm_demo.xml",
+        "demo/kam_growth_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -54,3 +54,8 @@ from . import resource_calendar
 from . import mail_activity
 from . import kam_alert
 from . import calendar_event
+from . import kam_category_revenue
+from . import res_partner_group
+from . import crm_lead_white_space
+from . import kam_dmu_member_group
+from . import kam_export_group

@@ -136,35 +136,23 @@ class KamAccountHealth(models.Model):
         recent_start = datetime.combine(today - relativedelta(months=months), time.min)
         previous_start = datetime.combine(today - relativedelta(months=2 * months), time.min)
         end = datetime.combine(today + timedelta(days=1), time.min)
-        self.env["sale.order.line"].flush_model(
-            ["order_id", "product_id", "display_type", "is_downpayment", "product_uom_qty"]
-        )
-        self.env["product.template"].flush_model(["categ_id"])
         self.env["product.category"].flush_model(["complete_name"])
+        # The same category figures as the white space (``kam.category.revenue``):
+        # bought in the previous period when the first order of the category
+        # falls before the recent one, in the recent period when the last does.
         rows = self.env.execute_query(SQL(
             """
-            SELECT partner.commercial_partner_id,
+            SELECT figures.partner_id,
                    categ.complete_name,
-                   BOOL_OR(so.date_order < %(recent_start)s) AS previous,
-                   BOOL_OR(so.date_order >= %(recent_start)s) AS recent
-              FROM sale_order_line line
-              JOIN sale_order so ON so.id = line.order_id
-              JOIN res_partner partner ON partner.id = so.partner_id
-              JOIN product_product product ON product.id = line.product_id
-              JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-              JOIN product_category categ ON categ.id = tmpl.categ_id
-             WHERE so.state = 'sale'
-               AND so.company_id = %(company)s
-               AND partner.commercial_partner_id = ANY(%(partners)s)
-               AND so.date_order >= %(previous_start)s
-               AND so.date_order < %(end)s
-               AND line.display_type IS NULL
-               AND line.is_downpayment IS NOT TRUE
-               AND line.product_uom_qty > 0
-          GROUP BY partner.commercial_partner_id, categ.complete_name
+                   figures.first_order < %(recent_start)s AS previous,
+                   figures.last_order >= %(recent_start)s AS recent
+              FROM (%(figures)s) figures
+              JOIN product_category categ ON categ.id = figures.categ_id
             """,
-            company=company.id, partners=list(partner_ids), recent_start=recent_start,
-            previous_start=previous_start, end=end,
+            figures=self.env["kam.category.revenue"]._kam_category_revenue_query(
+                company, previous_start, end, partner_ids,
+            ),
+            recent_start=recent_start,
         ))
         categories = defaultdict(lambda: (set(), set()))
         for partner_id, name, previous, recent in rows:

@@ -103,8 +103,14 @@ class KamExport(models.AbstractModel):
         in the first column so that several accounts can be filtered.
         """
         data = self._kam_dossier_data(partners, date_from, date_to)
-        entries = list(data.values())
-        sheets = [
+        sheets = self._kam_dossier_sheets(list(data.values()))
+        return self._kam_write_file(lambda path, tmpdir: build_dossier_workbook(
+            path, sheets, tmpdir=tmpdir,
+        ))
+
+    def _kam_dossier_sheets(self, entries):
+        """The ``(name, columns, rows)`` of each sheet of the dossier workbook."""
+        return [
             (self.env._("Summary"), self._kam_summary_columns(), self._kam_summary_rows(entries)),
             (self.env._("Business"), self._kam_business_columns(),
              self._kam_business_rows(entries)),
@@ -115,9 +121,6 @@ class KamExport(models.AbstractModel):
              self._kam_competitor_rows(entries)),
             (self.env._("Metrics"), self._kam_metric_columns(), self._kam_metric_rows(entries)),
         ]
-        return self._kam_write_file(lambda path, tmpdir: build_dossier_workbook(
-            path, sheets, tmpdir=tmpdir,
-        ))
 
     def _kam_summary_columns(self):
         return [

@@ -40,3 +40,6 @@ from . import test_kam_day_tours
 from . import test_units_formats
 from . import test_texts_language
 from . import test_identity_per_company
+from . import test_group_accounts
+from . import test_white_space
+from . import test_growth_tours

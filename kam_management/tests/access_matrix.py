@@ -136,6 +136,14 @@ MODELS = {
         ("", "R", "", "R", "", ""),
         "SQL view",
     ),
+    "kam.group.report": (
+        ("", "R", "", "R", "", ""),
+        "SQL view: the companies of KAM A's group; a company's own KAM reads its own row only",
+    ),
+    "kam.white.space": (
+        ("", "R", "", "R", "", ""),
+        "SQL view: what the account's group or similar key accounts buy and it does not",
+    ),
     "kam.portfolio.summary": (
         ("", "R", "R", "R", "", ""),
         "SQL view, one row per company",

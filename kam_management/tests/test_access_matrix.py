@@ -48,9 +48,11 @@ WRITE_VALUES = {
     "kam.portfolio.report": {"share": 1.0},
     "kam.portfolio.summary": {"key_count": 1},
     "kam.export.wizard": {"key_only": False},
+    "kam.group.report": {"share": 1.0},
+    "kam.white.space": {"value": 1.0},
 }
 # SQL views: nothing to create, the existing row stands for the deletion.
-VIEWS = {"kam.portfolio.report", "kam.portfolio.summary"}
+VIEWS = {"kam.portfolio.report", "kam.portfolio.summary", "kam.group.report", "kam.white.space"}
 NEW_FIELD_VALUES = {
     "kam_status": "former",
     "kam_key_since": "2001-01-01",
@@ -73,6 +75,7 @@ class AccessMatrixMixin(TrustFixtures):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_trust()
+        cls._setup_trust_growth()
         cls._setup_matrix_values()
 
     @classmethod

@@ -376,3 +376,53 @@ class TestDemoStory(TransactionCase):
         self.assertEqual(summary.band_status, "mono")
         alert = self._alert(self.company.partner_id, "Portfolio mono-dependence")
         self.assertAlmostEqual(self._percent(alert.summary), total, delta=0.05)
+
+    # ------------------------------------------------------------------
+    # Growing key accounts
+    # ------------------------------------------------------------------
+
+    def test_deco_addict_group_is_a_mono_client_dependency(self):
+        """"Deco Addict is a group: Northwind Offices its subsidiary, Azure Interior a
+        division of Northwind; counted as a group, each company once, they bring
+        about four fifths of our margin: a mono-client dependency"."""
+        company = self.company
+        self.assertEqual(self.northwind.parent_id, self.deco)
+        self.assertEqual(self.azure.parent_id, self.northwind)
+        group = self.deco | self.northwind | self.azure
+        for partner in group:
+            self.assertEqual(partner.kam_group_id, self.deco, partner.name)
+            self.assertNotEqual(partner.with_company(company).kam_dependency_level, "mono")
+        # the subsidiary and the division keep their own address
+        self.assertEqual(self.northwind.city, "Rotterdam")
+        self.assertEqual(self.azure.city, "Fremont")
+        metrics = self.env["kam.partner.metric"].search([("company_id", "=", company.id)])
+        total = sum(metric.basis_amount for metric in metrics if metric.basis_amount >= 0)
+        expected = 100 * sum(metrics.filtered(lambda m: m.partner_id in group).mapped("basis_amount")) / total
+        self.assertGreater(expected, company.kam_mono_share)
+        demo_user = self.env.ref("base.user_demo")
+        deco = self.deco.with_user(demo_user).with_company(company)
+        self.assertTrue(deco.kam_group_figures_visible, "Marc Demo is the KAM of the group")
+        self.assertAlmostEqual(deco.kam_group_share, expected, places=2)
+        self.assertEqual(deco.kam_group_dependency_level, "mono")
+        self.assertEqual(deco.kam_group_line_ids.partner_id, group)
+
+    def test_group_white_space_services(self):
+        """"Northwind buys our design services, Deco Addict and Azure Interior do not;
+        the Jackson Group buys furniture only, while the other key accounts also buy
+        services"."""
+        services = self.env["kam.white.space"].search([
+            ("company_id", "=", self.company.id), ("categ_id.name", "=", "Services"),
+        ])
+        group_rows = services.filtered(lambda row: row.kind == "group")
+        self.assertEqual(group_rows.account_id, self.deco)
+        self.assertEqual(group_rows.partner_id, self.deco | self.azure)
+        northwind_services = self.env["sale.order.line"].search([
+            ("order_id.partner_id", "=", self.northwind.id), ("order_id.state", "=", "sale"),
+            ("product_id.categ_id.name", "=", "Services"),
+        ])
+        self.assertTrue(northwind_services)
+        peers = services.filtered(lambda row: row.kind == "peers")
+        self.assertEqual(peers.account_id, self.jackson)
+        demo_user = self.env.ref("base.user_demo")
+        mine = self.env["kam.white.space"].with_user(demo_user).search([("company_id", "=", self.company.id)])
+        self.assertEqual(mine.account_id, self.deco, "Marc Demo sees the white space of his group")

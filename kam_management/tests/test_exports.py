@@ -17,7 +17,7 @@ from odoo.tests import tagged
 from ..rules import risk
 from .common import KamAnalyticsCase, d
 
-DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics"]
+DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics", "Group"]
 
 
 def load(content):
