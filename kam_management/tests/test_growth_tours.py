@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """One tour per flow of the growth features: open a group account and read
 its companies' roll-up; open a key account's white space and create the
 opportunity of a category."""
