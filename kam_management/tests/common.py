@@ -752,5 +752,5 @@ class GrowthFixtures:
     @classmethod
     def _recompute(cls):
         cls.env.flush_all()
-        cls.env["res.partner"]._kam_recompute_metrics(companies=cls.company)
+        cls.env["kam.identification"]._recompute(companies=cls.company)
         cls.env.invalidate_all()
