@@ -35,3 +35,15 @@ from . import resource_calendar
 from . import mail_activity
 from . import kam_alert
 from . import calendar_event
+from . import kam_account_referral
+from . import kam_account_winback
+from . import kam_feedback
+from . import kam_recommendation_letter
+from . import kam_referral
+from . import kam_comm_plan_line_feedback
+from . import kam_growth_scheduler
+from . import res_partner_referral
+from . import res_partner_feedback
+from . import res_partner_winback
+from . import crm_lead_growth
+from . import kam_contact_log_feedback

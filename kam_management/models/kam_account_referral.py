@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class KamAccount(models.Model):
+    """A reference client, per company (digest §7.7): a known client that
+    agreed to be named to prospects, who will ask what we did for it."""
+
+    _inherit = "kam.account"
+
+    kam_reference_client = fields.Boolean(
+        string="Reference Client", tracking=True,
+        help="The client agreed to be named to prospects (and maybe called by them).",
+    )
+    kam_reference_note = fields.Text(
+        string="What We Did for Them",
+        help="The story prospects will ask about: what we delivered, the results, the figures "
+        "we may quote.",
+    )
