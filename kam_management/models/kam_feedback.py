@@ -118,11 +118,6 @@ class KamFeedback(models.Model):
     )
     letter_ids = fields.One2many("kam.recommendation.letter", "feedback_id", string="Recommendation Letters")
 
-    _sql_constraints = [
-        ("score_range", f"CHECK(score BETWEEN {SCORE_MIN} AND {SCORE_MAX})",
-         "The satisfaction score goes from 1 to 5."),
-    ]
-
     @api.depends(*KEY_QUESTIONS, "score")
     def _compute_is_complete(self):
         for feedback in self:
@@ -164,6 +159,14 @@ class KamFeedback(models.Model):
                 raise ValidationError(self.env._(
                     "The order %(order)s is not one of %(account)s.",
                     order=order.name, account=account.display_name,
+                ))
+
+    @api.constrains("score")
+    def _check_score(self):
+        for feedback in self:
+            if not SCORE_MIN <= feedback.score <= SCORE_MAX:
+                raise ValidationError(self.env._(
+                    "The satisfaction score goes from %(low)s to %(high)s.", low=SCORE_MIN, high=SCORE_MAX,
                 ))
 
     @api.constrains("date")

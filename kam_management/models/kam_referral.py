@@ -139,14 +139,14 @@ class KamReferral(models.Model):
             return {}
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
         figures = {}
-        for referral, stage_won, count, revenue in Lead._read_group(
+        for referral, stage, count, revenue in Lead._read_group(
             [("kam_referral_id", "in", self.ids)],
-            ["kam_referral_id", "stage_id.is_won"],
+            ["kam_referral_id", "stage_id"],
             ["__count", "expected_revenue:sum"],
         ):
             deals, won, total = figures.get(referral.id, (0, 0, 0.0))
             deals += count
-            if stage_won:
+            if stage.is_won:
                 won += count
                 total += revenue or 0.0
             figures[referral.id] = (deals, won, total)

@@ -62,11 +62,14 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "uid")
     def _compute_kam_winback_lead_count(self):
-        counts = dict(self.env["crm.lead"].with_context(active_test=False)._read_group(
-            [("commercial_partner_id", "in", self.commercial_partner_id.ids),
+        counts = {}
+        for partner, count in self.env["crm.lead"].with_context(active_test=False)._read_group(
+            [("partner_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
              ("kam_is_winback", "=", True), ("company_id", "in", [False, self.env.company.id])],
-            ["commercial_partner_id"], ["__count"],
-        ))
+            ["partner_id"], ["__count"],
+        ):
+            account = partner.commercial_partner_id
+            counts[account] = counts.get(account, 0) + count
         for partner in self:
             partner.kam_winback_lead_count = counts.get(partner.commercial_partner_id._origin, 0)
 
@@ -105,7 +108,7 @@ class ResPartner(models.Model):
     def action_kam_open_winback_leads(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("kam_management.kam_winback_lead_action")
-        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id),
+        action["domain"] = [("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id),
                             ("kam_is_winback", "=", True)]
         return action
 

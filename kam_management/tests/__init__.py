@@ -36,3 +36,6 @@ from . import test_kam_day_tours
 from . import test_units_formats
 from . import test_texts_language
 from . import test_identity_per_company
+from . import test_growth_feedback
+from . import test_growth_referrals
+from . import test_growth_winback
