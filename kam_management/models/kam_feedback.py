@@ -60,7 +60,7 @@ class KamFeedback(models.Model):
         domain="[('share', '=', False)]", tracking=True,
     )
     kam_user_id = fields.Many2one(
-        "res.users", string="Key Account Manager", readonly=True, index="btree_not_null",
+        "res.users", string="Key Account Manager", readonly=True, index="btree_not_null", copy=False,
         help="The account's KAM when the feedback was given: the feedback counts for them.",
     )
     score = fields.Integer(
@@ -68,10 +68,10 @@ class KamFeedback(models.Model):
         help="1 very unhappy, 3 satisfied, 5 delighted.",
     )
     previous_score = fields.Integer(
-        string="Previous Satisfaction", readonly=True, aggregator="avg",
+        string="Previous Satisfaction", readonly=True, aggregator="avg", copy=False,
         help="The score of the account's previous feedback in this company.",
     )
-    trend = fields.Selection(TRENDS, string="Trend", readonly=True)
+    trend = fields.Selection(TRENDS, string="Trend", readonly=True, copy=False)
     client_trend = fields.Selection(
         CLIENT_TRENDS, string="Their Satisfaction Is",
         help="How the person says their satisfaction with us has changed.",

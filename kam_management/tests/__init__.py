@@ -39,3 +39,4 @@ from . import test_identity_per_company
 from . import test_growth_feedback
 from . import test_growth_referrals
 from . import test_growth_winback
+from . import test_growth_hostile
