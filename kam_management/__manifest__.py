@@ -70,6 +70,7 @@
         "demo/kam_analytics_demo.xml",
         "demo/kam_dmu_demo.xml",
         "demo/kam_comm_demo.xml",
+        "demo/kam_growth_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
