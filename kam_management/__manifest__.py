@@ -51,6 +51,7 @@
         "wizard/kam_export_wizard_views.xml",
         "report/kam_dossier_report.xml",
         "report/kam_dossier_report_templates.xml",
+        "report/kam_dossier_report_growth_templates.xml",
         "data/kam_analytics_data.xml",
         "data/kam_comm_data.xml",
         "views/kam_contact_log_views.xml",

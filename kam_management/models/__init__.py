@@ -47,3 +47,4 @@ from . import res_partner_feedback
 from . import res_partner_winback
 from . import crm_lead_growth
 from . import kam_contact_log_feedback
+from . import kam_export_growth

@@ -96,12 +96,19 @@ class KamExport(models.AbstractModel):
         """The dossier workbook of these accounts, as bytes.
 
         Sheets: Summary, Business, DMU, Plan, Contacts, Competitors, Metrics
-        (the four parts of the client card); one table each, with the account
+        (the four parts of the client card), then Feedback and Referrals
+        (``kam_export_growth``); one table each, with the account
         in the first column so that several accounts can be filtered.
         """
         data = self._kam_dossier_data(partners, date_from, date_to)
-        entries = list(data.values())
-        sheets = [
+        sheets = self._kam_dossier_sheets(list(data.values()))
+        return self._kam_write_file(lambda path, tmpdir: build_dossier_workbook(
+            path, sheets, tmpdir=tmpdir,
+        ))
+
+    def _kam_dossier_sheets(self, entries):
+        """The sheets of the dossier workbook: ``[(title, columns, rows)]``."""
+        return [
             (self.env._("Summary"), self._kam_summary_columns(), self._kam_summary_rows(entries)),
             (self.env._("Business"), self._kam_business_columns(),
              self._kam_business_rows(entries)),
@@ -112,9 +119,6 @@ class KamExport(models.AbstractModel):
              self._kam_competitor_rows(entries)),
             (self.env._("Metrics"), self._kam_metric_columns(), self._kam_metric_rows(entries)),
         ]
-        return self._kam_write_file(lambda path, tmpdir: build_dossier_workbook(
-            path, sheets, tmpdir=tmpdir,
-        ))
 
     def _kam_summary_columns(self):
         return [

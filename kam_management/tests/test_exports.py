@@ -13,7 +13,9 @@ from odoo.tests import tagged
 
 from .analytics_common import KamAnalyticsCase, d
 
-DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics"]
+DOSSIER_SHEETS = [
+    "Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics", "Feedback", "Referrals",
+]
 
 
 def load(content):

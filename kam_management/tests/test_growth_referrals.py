@@ -7,6 +7,7 @@ from odoo.tests import tagged
 
 from ..rules.growth import HIGH_SCORE
 from .growth_common import D, KamGrowthCase
+from .test_exports import column, load
 
 
 @tagged("post_install", "-at_install")
@@ -115,3 +116,32 @@ class TestReferrals(KamGrowthCase):
                 "partner_id": self.account.id, "referrer_contact_id": self.other_person.id,
                 "referred_partner_id": self.other_account.id,
             })
+
+
+@tagged("post_install", "-at_install")
+class TestGrowthInTheDossier(KamGrowthCase):
+    def test_the_dossier_carries_feedback_and_referrals(self):
+        self.feedback(D(2025, 1, 10), 3, churn_risk="The plant manager")
+        self.feedback(D(2025, 4, 10), 5)
+        prospect = self.env["res.partner"].create({"name": "Prospect Steel", "is_company": True})
+        self.env["kam.referral"].create({
+            "partner_id": self.account.id, "referred_partner_id": prospect.id, "date": D(2025, 3, 1),
+        })
+        Export = self.env["kam.export"].with_user(self.kam)
+        book = load(Export._kam_build_dossier_workbook(self.account))
+        feedback = book["Feedback"]
+        self.assertEqual(column(feedback, "Satisfaction (1–5)"), [5, 3])
+        self.assertEqual(column(feedback, "Trend"), ["Up", "First Feedback"])
+        self.assertEqual(column(feedback, "Who May Leave Us and Why"), [None, "The plant manager"])
+        self.assertEqual(column(book["Referrals"], "Recommended To"), ["Prospect Steel"])
+        # The PDF has the same sections.
+        html = self.env["ir.actions.report"].with_user(self.kam)._render_qweb_html(
+            "kam_management.action_report_kam_dossier", self.account.ids,
+        )[0].decode()
+        self.assertIn("Prospect Steel", html)
+        self.assertIn("The plant manager", html)
+
+    def test_another_kam_cannot_export_them(self):
+        self.feedback(D(2025, 1, 10), 3)
+        with self.assertRaises(AccessError):
+            self.env["kam.export"].with_user(self.colleague)._kam_build_dossier_workbook(self.account)
