@@ -40,3 +40,4 @@ from . import test_growth_feedback
 from . import test_growth_referrals
 from . import test_growth_winback
 from . import test_growth_hostile
+from . import test_growth_tours
