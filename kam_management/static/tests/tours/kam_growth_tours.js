@@ -80,6 +80,10 @@ registry.category("web_tour.tours").add("kam_referral_tour", {
             run: "edit Called their director for us",
         },
         {
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
             trigger: ".o_form_view button[name='action_create_lead']",
             run: "click",
         },
