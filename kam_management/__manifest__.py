@@ -13,6 +13,8 @@
     # (quotations), sale_margin (gross margin on order lines, the default basis
     # of the key-account share), calendar (meetings feed the contact log), mail
     # (chatter, activities), contacts (the Contacts app hosting the partner views).
+    # Feedback is recorded with the contact log, not with Odoo's survey app: the
+    # KAM asks in a conversation, under the account's access rules (README).
     "depends": [
         "crm",
         "sale_management",
