@@ -5,7 +5,7 @@ class KamAccount(models.Model):
     """A reference client, per company (digest §7.7): a known client that
     agreed to be named to prospects, who will ask what we did for it."""
 
-    _inherit = "kam.account"
+    _inherit = "kam.account"  # pylint: disable=consider-merging-classes-inherited
 
     kam_reference_client = fields.Boolean(
         string="Reference Client", tracking=True,

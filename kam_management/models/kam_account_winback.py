@@ -19,7 +19,7 @@ class KamAccount(models.Model):
     """When a relationship ends (digest §7.3): who ended it, why, whether the
     client may come back, and the low-frequency plan that keeps in touch."""
 
-    _inherit = "kam.account"
+    _inherit = "kam.account"  # pylint: disable=consider-merging-classes-inherited
 
     kam_end_date = fields.Date(string="Ended On", tracking=True)
     kam_ended_by = fields.Selection(ENDED_BY, string="Ended By", tracking=True)

@@ -8,7 +8,7 @@ KAM_USER_GROUP = "kam_management.group_kam_user"
 class ResPartner(models.Model):
     """Feedback on the account (digest §5.7): what its people told us, in the current company."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_feedback_ids = fields.One2many(
         "kam.feedback", "partner_id", string="Feedback", groups=KAM_USER_GROUP,

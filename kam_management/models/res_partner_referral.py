@@ -10,7 +10,7 @@ class ResPartner(models.Model):
     company (the ``kam.account`` row, as the identity), the referrals it made
     and the recommendation letters it gave."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_reference_client = fields.Boolean(
         string="Reference Client", compute="_compute_kam_reference", inverse="_inverse_kam_reference",

@@ -12,7 +12,7 @@ class ResPartner(models.Model):
     """Win-back on the account (digest §7.3): how the relationship ended in the
     current company, whether the client may come back, and the win-back deals."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_end_date = fields.Date(
         string="Ended On", compute="_compute_kam_end", inverse="_inverse_kam_end", groups=KAM_USER_GROUP,

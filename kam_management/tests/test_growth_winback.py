@@ -74,7 +74,7 @@ class TestWinBack(KamGrowthCase):
     def test_win_back_deals_and_their_outcome(self):
         self._demote(self.account, revivable=True)
         action = self.account.with_user(self.kam).action_kam_new_winback_lead()
-        lead = self.env["crm.lead"].with_user(self.kam).with_context(action["context"]).create({})
+        lead = self.env["crm.lead"].with_user(self.kam).with_context(**action["context"]).create({})
         self.assertTrue(lead.kam_is_winback)
         self.assertEqual(lead.kam_winback_state, "open")
         plain = self.env["crm.lead"].create({
