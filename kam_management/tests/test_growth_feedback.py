@@ -21,6 +21,7 @@ ANSWERS = {
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2025-06-16 12:00:00")
 class TestFeedbackRequests(KamGrowthCase):
     def test_a_delivered_order_of_a_key_account_asks_for_feedback_once(self):
         order = self.order()
@@ -86,6 +87,7 @@ class TestFeedbackRequests(KamGrowthCase):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2025-12-15 12:00:00")
 class TestFeedbackRecords(KamGrowthCase):
     def test_trend_compares_with_the_previous_feedback_of_the_account(self):
         first = self.feedback(D(2025, 1, 10), 3)
@@ -148,6 +150,7 @@ class TestFeedbackRecords(KamGrowthCase):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2025-06-16 12:00:00")
 class TestFeedbackInTheContactDialog(KamGrowthCase):
     def _request(self, order=None):
         return self.line(name="Feedback", kind="feedback", cadence_kind="once",

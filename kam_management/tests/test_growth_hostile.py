@@ -3,6 +3,8 @@ KAM, a salesperson, a KAM Manager of another company, over the ORM and RPC."""
 
 import xmlrpc.client
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, get_db_name, tagged
@@ -12,6 +14,7 @@ from .growth_common import D, KamGrowthCase
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2025-06-16 12:00:00")
 class TestGrowthHostile(KamGrowthCase):
     @classmethod
     def setUpClass(cls):

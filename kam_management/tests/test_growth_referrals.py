@@ -1,6 +1,8 @@
 """Referrals (digest §7.7): reference clients, recommendation letters after a
 well-delivered order, who recommended whom and the deals that came of it."""
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
@@ -35,6 +37,7 @@ class TestReferenceClients(KamGrowthCase):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2025-06-16 12:00:00")
 class TestRecommendationLetters(KamGrowthCase):
     def _delivered_feedback(self, score):
         order = self.order()

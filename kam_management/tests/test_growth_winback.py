@@ -1,6 +1,8 @@
 """Win-back (digest §7.3, §5.1.5): who ended the relationship and why, revivable
 or not, a plan of at most two contacts a year, and the win-back deals."""
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -10,6 +12,7 @@ from .growth_common import KamGrowthCase
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2025-06-16 12:00:00")
 class TestWinBack(KamGrowthCase):
     def _demote(self, partner, revivable, ended_by="client", reason="quality", user=None):
         wizard = self.env["kam.demote.wizard"].with_user(user or self.head).with_context(
