@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .crm_lead import CrmLead as KamCrmLead
+
 WINBACK_STATES = [("open", "In Progress"), ("won", "Won"), ("lost", "Lost")]
 
 
@@ -7,7 +9,8 @@ class CrmLead(models.Model):
     """Deals that came of a referral, and win-back deals with former accounts
     (digest §7.3, §7.7)."""
 
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+    _kam_derived_fields = (*KamCrmLead._kam_derived_fields, "kam_winback_state")
 
     kam_referral_id = fields.Many2one(
         "kam.referral", string="Referral", index="btree_not_null", ondelete="set null",
@@ -20,7 +23,7 @@ class CrmLead(models.Model):
         help="A deal to win back a former key account (set when the deal is created for one).",
     )
     kam_winback_state = fields.Selection(
-        WINBACK_STATES, string="Outcome", compute="_compute_kam_winback_state", store=True,
+        WINBACK_STATES, string="Outcome", compute="_compute_kam_winback_state", store=True, copy=False,
     )
 
     @api.depends("partner_id")

@@ -22,7 +22,9 @@ class KamRecommendationLetter(models.Model):
 
     _name = "kam.recommendation.letter"
     _description = "Recommendation Letter"
-    _inherit = ["mail.thread", "mail.activity.mixin", "kam.account.owned.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "kam.account.owned.mixin", "kam.derived.fields.mixin",
+    ]
     _order = "state_sequence, request_date desc, id desc"
     _check_company_auto = True
 

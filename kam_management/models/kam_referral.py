@@ -15,7 +15,7 @@ class KamReferral(models.Model):
 
     _name = "kam.referral"
     _description = "Referral"
-    _inherit = ["mail.thread", "kam.account.owned.mixin"]
+    _inherit = ["mail.thread", "kam.account.owned.mixin", "kam.derived.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
