@@ -243,7 +243,7 @@ class KamFeedback(models.Model):
 
     @api.model
     def _kam_refresh_trends(self, series):
-        """Previous score and trend of every feedback of the ``series``
+        """Previous score and trend (``rules.growth.score_trend``, in SQL) of every feedback of the ``series``
         ``{(account, company)}``, in one statement (the previous feedback of an
         account moves when one is added, re-dated or removed)."""
         series = [pair for pair in series if all(pair)]
