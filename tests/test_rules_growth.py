@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Pure rules of growing key accounts (digest §5.7, §7.3, §7.7, §5.1.5)."""
 
 import pytest

@@ -1,3 +1,5 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from . import kam_portfolio_report
 from . import kam_dossier_report

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Pure rules of growing key accounts: feedback, recommendations, win-back.
 
 No Odoo import: the models and the tests read the same arithmetic.

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Who may do what with the KAM data: the access matrix (SPEC §5).
 
 Single source of truth of three things: the Odoo test that checks every cell

@@ -1,8 +1,11 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 
 from odoo import Command
 
-from .comm_common import KamCommCase
+from .common import KamCommCase
 
 D = datetime.date
 

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import base64
 import datetime
 import xmlrpc.client
@@ -16,7 +19,7 @@ from .access_matrix import (
     PERSON_FIELDS,
     TRANSIENT_MODELS,
 )
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 # A harmless change per model, for the W cells.
 WRITE_VALUES = {

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The README's demo story ("Demo data: the story"), claim by claim.
 
 Each test checks one sentence of the story on the database the demo data was

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Feedback (digest §5.7): requested after a delivered order and periodically,
 recorded with the key questions, its trend, and counted per KAM and account."""
 

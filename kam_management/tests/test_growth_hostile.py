@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Feedback, referrals, letters and win-back as a hostile colleague: another
 KAM, a salesperson, a KAM Manager of another company, over the ORM and RPC."""
 

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Referrals (digest §7.7): reference clients, recommendation letters after a
 well-delivered order, who recommended whom and the deals that came of it."""
 

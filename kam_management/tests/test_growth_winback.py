@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Win-back (digest §7.3, §5.1.5): who ended the relationship and why, revivable
 or not, a plan of at most two contacts a year, and the win-back deals."""
 

@@ -1,3 +1,5 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from . import kam_promote_wizard
 from . import kam_demote_wizard
