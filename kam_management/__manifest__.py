@@ -20,6 +20,8 @@
     # (quotations), sale_margin (gross margin on order lines, the default basis
     # of the key-account share), calendar (meetings feed the contact log), mail
     # (chatter, activities), contacts (the Contacts app hosting the partner views).
+    # Feedback is recorded with the contact log, not with Odoo's survey app: the
+    # KAM asks in a conversation, under the account's access rules (README).
     "depends": [
         "crm",
         "sale_management",
@@ -34,6 +36,7 @@
         "security/kam_security.xml",
         "security/ir.model.access.csv",
         "security/kam_security_rules.xml",
+        "security/kam_growth_security_rules.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/kam_account_type_data.xml",
@@ -59,6 +62,7 @@
         "wizard/kam_export_wizard_views.xml",
         "report/kam_dossier_report.xml",
         "report/kam_dossier_report_templates.xml",
+        "report/kam_dossier_report_growth_templates.xml",
         "data/ir_actions_server_data.xml",
         "views/kam_contact_log_views.xml",
         "views/kam_comm_plan_views.xml",
@@ -69,13 +73,17 @@
         "data/kam_growth_data.xml",
         "views/kam_growth_views.xml",
         "report/kam_group_report_templates.xml",
+        "views/kam_feedback_views.xml",
+        "views/kam_referral_views.xml",
         "views/kam_menus.xml",
+        "views/kam_growth_menus.xml",
     ],
     "demo": [
         "demo/kam_identification_demo.xml",
         "demo/kam_analytics_demo.xml",
         "demo/kam_dmu_demo.xml",
         "demo/kam_comm_demo.xml",
+        "demo/kam_group_demo.xml",
         "demo/kam_growth_demo.xml",
     ],
     "assets": {

@@ -59,3 +59,16 @@ from . import res_partner_group
 from . import crm_lead_white_space
 from . import kam_dmu_member_group
 from . import kam_export_group
+from . import kam_account_referral
+from . import kam_account_winback
+from . import kam_feedback
+from . import kam_recommendation_letter
+from . import kam_referral
+from . import kam_comm_plan_line_feedback
+from . import kam_growth_scheduler
+from . import res_partner_referral
+from . import res_partner_feedback
+from . import res_partner_winback
+from . import crm_lead_growth
+from . import kam_contact_log_feedback
+from . import kam_export_growth

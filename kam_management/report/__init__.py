@@ -5,3 +5,4 @@ from . import kam_portfolio_report
 from . import kam_dossier_report
 from . import kam_group_report
 from . import kam_white_space
+from . import kam_portfolio_report_feedback

@@ -42,4 +42,9 @@ from . import test_texts_language
 from . import test_identity_per_company
 from . import test_group_accounts
 from . import test_white_space
+from . import test_growth_feedback
+from . import test_growth_referrals
+from . import test_growth_winback
+from . import test_growth_hostile
+from . import test_group_tours
 from . import test_growth_tours

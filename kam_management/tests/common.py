@@ -492,7 +492,8 @@ class TrustFixtures:
             "kam.lead.dmu", "kam.dossier", "kam.dossier.check", "kam.competitor.presence",
             "kam.partner.metric", "kam.alert", "kam.account.health", "kam.account.plan.objective",
             "kam.account.plan.budget", "kam.account.plan.review", "kam.contact.log",
-            "kam.comm.occurrence", "kam.comm.plan.template.line",
+            "kam.comm.occurrence", "kam.comm.plan.template.line", "kam.feedback",
+            "kam.referral", "kam.recommendation.letter",
         ):
             cls.records[model] = env[model].create(cls._vals(model, existing=True))
         cls.records["kam.account.plan"] = cls.plan
@@ -606,6 +607,17 @@ class TrustFixtures:
                 "scheduled_date": today, "due_date": today,
             },
             "kam.comm.plan.template": {"name": "Trust Template 2", "company_id": company},
+            "kam.feedback": {
+                "partner_id": cls.account.id, "company_id": company, "contact_id": person.id,
+                "date": today - datetime.timedelta(days=2), "score": 4,
+            },
+            "kam.referral": {
+                "partner_id": cls.account.id, "company_id": company,
+                "referrer_contact_id": person.id, "referred_partner_id": cls.competitor.id,
+            },
+            "kam.recommendation.letter": {
+                "partner_id": cls.account.id, "company_id": company, "contact_id": person.id,
+            },
             "kam.comm.plan.template.line": {
                 "template_id": cls.template.id, "name": "Call", "kind": "call",
                 "cadence_kind": "per_quarter", "times": 1,

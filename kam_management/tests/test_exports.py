@@ -17,7 +17,10 @@ from odoo.tests import tagged
 from ..rules import risk
 from .common import KamAnalyticsCase, d
 
-DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics", "Group"]
+DOSSIER_SHEETS = [
+    "Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics", "Group", "Feedback",
+    "Referrals",
+]
 
 
 def load(content):

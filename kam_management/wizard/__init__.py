@@ -3,8 +3,10 @@
 
 from . import kam_promote_wizard
 from . import kam_demote_wizard
+from . import kam_demote_wizard_winback
 from . import kam_export_wizard
 from . import kam_contact_outcome_wizard
+from . import kam_contact_outcome_wizard_feedback
 from . import kam_plan_line_skip_wizard
 from . import kam_handover_wizard
 from . import kam_comm_plan_apply_wizard
