@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..rules.growth import KEY_QUESTIONS
-from .growth_common import D, KamGrowthCase
+from .common import D, KamGrowthCase
 
 ANSWERS = {
     "client_trend": "better",

@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, get_db_name, tagged
 from odoo.tools import mute_logger
 
-from .growth_common import D, KamGrowthCase
+from .common import D, KamGrowthCase
 
 
 @tagged("post_install", "-at_install")

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from ..rules.growth import HIGH_SCORE
-from .growth_common import D, KamGrowthCase
+from .common import D, KamGrowthCase
 from .test_exports import column, load
 
 

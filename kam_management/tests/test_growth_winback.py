@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..rules.growth import WINBACK_MAX_CONTACTS_PER_YEAR, winback_cadence_ok
-from .growth_common import KamGrowthCase
+from .common import KamGrowthCase
 
 
 @tagged("post_install", "-at_install")
