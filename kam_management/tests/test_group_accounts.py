@@ -87,7 +87,10 @@ class TestGroupAccounts(GrowthFixtures, TransactionCase):
         self.assertEqual(self.division.kam_group_id, self.sub)
         self.assertEqual(self.holding.kam_group_member_count, 1)
         self.env.invalidate_all()
-        self.assertAlmostEqual(self._as(self.kam, self.holding).kam_group_share, 20.0)
+        # The holding alone is no group; Subsidiary One heads the new one: 600 + 500 of 2 000.
+        self.assertEqual(self._as(self.kam, self.holding).kam_group_share, 0.0)
+        self.assertAlmostEqual(self._as(self.head, self.sub).kam_group_share, 55.0)
+        self.assertFalse(self._as(self.kam, self.sub).kam_group_figures_visible)
         self.sub.is_company = False  # a person now: Division Two stands alone
         self.assertEqual(self.division.kam_group_id, self.division)
 
