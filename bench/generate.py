@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Fill a scratch database with realistic KAM data, fast.
 
 Run through `make bench-data SCALE=small|medium|large` (tools/kamctl.py), which

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Benchmark of kam_management: each operation next to its floor, in one run.
 
     make bench-data SCALE=large   # once: scratch database kam_bench_large
@@ -62,9 +65,9 @@ tracer and the growth of the peak resident memory of a process that only exports
 
 What the recompute does (`kam_partner_metric.py`, `res_partner.py`):
 
-- the figures are compared with the stored rows in one join (`_diff_query`), into a
-  temporary table: only the rows that changed are written, none on a day when nothing
-  changed; a comparison stops at the first column that differs (the cumulative share,
+- the figures are compared with the stored rows in one join (`_diff_query`), kept in
+  memory for the statement that writes them (no temporary table): only the rows that
+  changed are written, none on a day when nothing changed; a comparison stops at the first column that differs (the cumulative share,
   which moves every day, comes first);
 - changed rows are updated in place (`_write_query`): the table keeps 60 % of each page
   free (fillfactor 40), so a row's new version stays on its page (a HOT update) and no
@@ -73,19 +76,19 @@ What the recompute does (`kam_partner_metric.py`, `res_partner.py`):
   rows); the rows have no create/write user and date (written only by the recompute):
   two foreign keys fewer to check when the first run inserts every row (the columns
   of databases installed before are dropped);
-- client-base blocks are written with one `UPDATE … FROM` of the partners whose block
-  moves (no per-partner ORM write), the ORM cache invalidated; on key accounts,
-  candidates and former key accounts the change is tracked in the chatter, all of them
-  with one insert of notes and tracking values;
+- the client-base block earned by orders stays in the metrics rows (`order_block`):
+  the block shown on the partner is derived when it is read, searched, grouped or
+  ordered (`res_partner_lifecycle.py`, the block a person chose wins as before), so the
+  recompute writes no `res_partner` row; on key accounts, candidates and former key
+  accounts a move of the block shown is tracked in the chatter, all of them with one
+  insert of notes and tracking values;
 - the portfolio alert sums the shares of the key accounts through the (partner, company)
   index, not a scan of every client's row;
 - a client with a negative basis (a loss) is kept out of the totals, shares and Pareto
   curve (`rules.shares.counts_in_shares`), so the cumulative share ends at 100 %.
 
-The first run is bounded by PostgreSQL's work on stock tables: one insert per client
-with its foreign-key checks, and one update per client with orders of `res_partner`,
-whose new row version lands on another page (the table keeps no free space) and so
-goes into each of its indexes (29 in the bench database).
+The first run is bounded by PostgreSQL's work: one insert per client with its
+foreign-key checks and its index entries.
 
 """
 
@@ -157,7 +160,7 @@ class Recompute:
 
     def run(self, today):
         """The whole daily recompute as the cron runs it, then its commit."""
-        self.Partner._kam_recompute_metrics(isolate=True, today=today)
+        self.env["kam.identification"]._recompute(isolate=True, today=today)
         self.cr.commit()
         self.env.invalidate_all()
 
@@ -222,11 +225,9 @@ class Recompute:
 
     def reset_first_run(self):
         """No metrics, no candidates, no block earned by orders: a new database."""
+        # The block earned by orders lives in the metrics rows (the block
+        # people chose, on the partner, is kept as a new database would have it).
         self.cr.execute("TRUNCATE kam_partner_metric")
-        self.cr.execute(
-            "UPDATE res_partner SET kam_lifecycle_block = NULL"
-            " WHERE kam_lifecycle_block IN ('working', 'regular')"
-        )
         # A new database has no identity rows: drop those the recompute made
         # (a candidate status, nothing a person decided), and their notes.
         self.cr.execute(
@@ -245,7 +246,7 @@ class Recompute:
         )
         self.cr.commit()
         self.env.invalidate_all()
-        self.vacuum("res_partner", "kam_partner_metric")
+        self.vacuum("kam_partner_metric")
 
     def toggle_regular_orders(self):
         company = self.company
@@ -311,6 +312,23 @@ class Recompute:
         return self.cr.fetchone() or (0, 0)
 
 
+# The steps of the recompute whose time the notes break down, by model.
+STEPS = {
+    "kam.partner.metric": ["_refresh_company"],
+    "kam.identification": ["_update_candidates", "_raise_alerts"],
+    "res.partner": ["_kam_track_block_moves"],
+}
+
+
+@contextlib.contextmanager
+def recompute_steps(env, totals):
+    """Accumulate the time of each step of the recompute (``STEPS``) in ``totals``."""
+    with contextlib.ExitStack() as stack:
+        for model, names in STEPS.items():
+            stack.enter_context(step_timer(env[model], names, totals))
+        yield totals
+
+
 @contextlib.contextmanager
 def step_timer(model, names, totals):
     """Accumulate the time spent in the ``names`` methods of ``model``'s class."""
@@ -344,6 +362,7 @@ def bench_recompute(env, args):
     ratios = {name: [] for name in (*CASES, "invoice", "sale")}
     written = {}
     steps = {}
+    steps_a = {}
 
     def pair(case, day, prepare=None):
         """One floor, then the recompute of ``day`` in the state ``prepare`` leaves."""
@@ -366,12 +385,11 @@ def bench_recompute(env, args):
     day = today
     for i in range(repeat):
         print(f"   repeat {i + 1}/{repeat}", flush=True)
-        pair("a", day, prepare=rc.reset_first_run)
+        with recompute_steps(env, steps_a):
+            pair("a", day, prepare=rc.reset_first_run)
         pair("c", day)
         day = day + datetime.timedelta(days=1)
-        with step_timer(rc.Partner, ["_kam_update_candidates", "_kam_update_lifecycle",
-                                     "_kam_raise_alerts"], steps), \
-                step_timer(rc.Metric, ["_refresh_company"], steps):
+        with recompute_steps(env, steps):
             pair("b", day)
         pair("b'", day, prepare=functools.partial(rc.add_invoice, day))
         rc.remove_invoice()
@@ -424,15 +442,18 @@ def bench_recompute(env, args):
             "addon": f"min {fmt_s(p_min)}, median {fmt_s(p_med)}",
             "ratio": r_med, "ratio_min": r_min, "target": "(peer)", "ok": None,
         })
-    runs = len(times["b"])
-    breakdown = ", ".join(f"{name.lstrip('_')} {total / runs:.3f} s"
-                          for name, total in steps.items())
-    notes = [f"case b, mean per run: {breakdown}", explain]
+    notes = []
+    for case, totals in (("a", steps_a), ("b", steps)):
+        runs = len(times[case])
+        breakdown = ", ".join(f"{name.lstrip('_')} {total / runs:.3f} s"
+                              for name, total in totals.items())
+        notes.append(f"case {case}, mean per run: {breakdown}")
+    notes.append(explain)
     return result, notes
 
 
 def explain_normal_day(rc, day, args):
-    """EXPLAIN (ANALYZE, BUFFERS) of the two statements of case b, into bench/explain_<scale>.txt."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement of case b, into bench/explain_<scale>.txt."""
     from odoo.addons.kam_management.rules.shares import window_bounds
     from odoo.tools import SQL
 
@@ -444,10 +465,8 @@ def explain_normal_day(rc, day, args):
     with rc.Metric._refresh_settings():
         hot_before = rc.hot_counters()
         for title, query in (
-            ("the figures against the stored rows, into a temporary table",
-             SQL("CREATE TEMPORARY TABLE kam_partner_metric_diff ON COMMIT DROP AS %s",
-                 rc.Metric._diff_query(rc.company, date_from, date_to))),
-            ("the writes", rc.Metric._write_query(rc.company)),
+            ("the figures against the stored rows, and the writes, in one statement",
+             rc.Metric._write_query(rc.company, rc.Metric._diff_query(rc.company, date_from, date_to))),
         ):
             rc.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS, WAL) %s", query))
             plans.append(f"-- {title}\n" + "\n".join(row[0] for row in rc.cr.fetchall()))

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Black-box tests: no Odoo registry in this process.
 
 `load_rules("thresholds")` imports a pure module of kam_management/rules by

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Drive a real Odoo for the black-box tests: command line, server, XML-RPC.
 
 `make test` (tools/kamctl.py) exports KAM_ODOO_ROOT and KAM_DB_ARGS (the

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The access matrix in the documentation is the one the Odoo tests check.
 
 ``kam_management/tests/access_matrix.py`` is the single source of truth: the

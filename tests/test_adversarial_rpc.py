@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The hostile colleague: every trust path of SPEC §5 attacked from outside, over RPC.
 
 One database: kam_management installed with its demo data, then, as admin over
@@ -891,7 +894,7 @@ def assert_no_key_identity(w, partner_id):
 
 
 def test_a01_takeover_through_parent_and_is_company(w):
-    """A01: the issue's takeover, in one write, and the victim's data stays out of reach."""
+    """A01: the reported takeover, in one write, and the victim's data stays out of reach."""
     kam_b = w.actor("kam_b")
     with w.unchanged():
         message = refused(kam_b.call, "res.partner", "write", [w.ids["account_a"]],
@@ -1747,7 +1750,8 @@ def test_c26_review_filed_on_anothers_plan(w):
 
 PRIVATE_CALLS = [
     ("res.partner", "_kam_greeting_dates", [str(TODAY), str(TODAY + D(days=366))]),
-    ("res.partner", "_kam_recompute_metrics", []),
+    ("kam.identification", "_recompute", []),
+    ("kam.identification", "_cron_recompute", []),
     ("kam.comm.scheduler", "_cron_run", []),
     ("kam.export", "_kam_build_dossier_workbook", ["ACCOUNT_A"]),
     ("kam.dossier", "_kam_get_or_create", ["ACCOUNT_A2"]),
@@ -2248,7 +2252,7 @@ def test_e05_plan_line_cadence_out_of_bounds(w, vals):
 
 
 def test_e05_plan_line_created_with_lead_days(w):
-    """E05: the issue's line: any KAM user creates it on his own account."""
+    """E05: the reported line: any KAM user creates it on his own account."""
     with w.unchanged():
         refused_as_bad_input(w.actor("kam_b").call, "kam.comm.plan.line", "create", {
             "name": "Remind me early", "partner_id": w.ids["account_b"],

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Upgrade to the per-company key-account identity keeps the key accounts.
 
 The addon is installed from the last commit where the identity was a set of
@@ -48,14 +51,16 @@ shared = Partner.create({
 })
 env["kam.partner.metric"].create({"partner_id": shared.id, "company_id": company_b.id, "share": 12.0})
 former = Partner.create({"name": "Upgrade Former", "is_company": True, "kam_status": "former",
-                         "kam_status_reason": "Left us"})
+                         "kam_status_reason": "Left us", "kam_lifecycle_block": "dead"})
+# A client the former recompute placed in the regular block (a stored column then).
+plain = Partner.create({"name": "Upgrade Plain", "is_company": True, "kam_lifecycle_block": "regular"})
 lead = env["crm.lead"].create({"name": "Upgrade Deal", "type": "opportunity",
                                "partner_id": contact.id, "company_id": main.id})
 env.cr.commit()
 print("RESULT" + json.dumps({
     "main": main.id, "company_b": company_b.id, "kam": kam.id, "mate": mate.id,
     "type": kam_type.id, "team": team.id, "local": local.id, "shared": shared.id,
-    "former": former.id, "contact": contact.id, "lead": lead.id,
+    "former": former.id, "contact": contact.id, "lead": lead.id, "plain": plain.id,
     "lead_status": lead.kam_partner_status,
 }))
 """
@@ -72,6 +77,9 @@ for name in ("local", "shared", "former", "contact"):
         out[f"{name}@{company}"] = [partner.kam_status, partner.kam_user_id.id]
 lead = env["crm.lead"].browse(ids["lead"])
 out["lead"] = [lead.kam_partner_status, lead.kam_account_user_id.id]
+out["blocks"] = {name: Partner.browse(ids[name]).kam_lifecycle_block for name in ("former", "plain", "local")}
+cron = env.ref("kam_management.ir_cron_kam_recompute_metrics")
+out["cron"] = [cron.model_id.model, cron.code]
 print("RESULT" + json.dumps(out))
 """
 
@@ -178,3 +186,10 @@ def test_upgrade_keeps_the_key_accounts(db, old_addon):
     assert seen["shared@main"] == ["none", False]
     assert seen["former@main"] == ["former", False]
     assert seen["lead"] == ["key", ids["kam"]]
+    # The client-base block: the chosen one kept, the one the orders earned
+    # shown as before while no company's metrics earn another.
+    assert seen["blocks"] == {"former": "dead", "plain": "regular", "local": False}
+    assert psql(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'res_partner'"
+                    " AND column_name IN ('kam_lifecycle_block', 'kam_chosen_block')") == [("kam_chosen_block",)]
+    # The daily cron runs the identification service.
+    assert seen["cron"] == ["kam.identification", "model._cron_recompute()"]

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The driver's decisions before anything runs: Odoo first, then where the tools go.
 
 `make test` must stop at once, installing nothing, on a machine without Odoo;

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Install, upgrade and uninstall kam_management with the real `odoo` command line.
 
 One database goes through the whole life of the addon, in order: install on a

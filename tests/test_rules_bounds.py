@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Black-box tests of kam_management/rules/bounds.py: the ranges of typed numbers."""
 
 import datetime
@@ -101,7 +104,7 @@ def test_day_and_month_counts_keep_the_date_arithmetic_valid():
     assert cadence.tender_milestones(bounds.MIN_DATE.replace(year=1901), tender_months)
 
 
-def test_the_lead_time_of_the_issue_is_refused_and_would_overflow():
+def test_the_reported_lead_time_is_refused_and_would_overflow():
     """999 999 999 days: the value that crashed the daily run."""
     assert bounds.out_of_bounds("kam.comm.plan.line", {"lead_days": 999_999_999})
     with pytest.raises(OverflowError):

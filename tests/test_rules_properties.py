@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Properties of the pure identification rules, on generated inputs (hypothesis).
 
 Where two rules decide the same thing, they must agree on every input: the

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Scale-out the Odoo way: two Odoo servers in worker mode on one database.
 
 Two servers, each with two HTTP workers and two cron workers

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Spec rules of the key account over XML-RPC, as an integration would meet them.
 
 - SPEC §1: a quotation to a key account carries a validity date. With Odoo's

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Russian and Italian translations are complete and keep every placeholder.
 
 That the .pot itself is current (every term of the code and data in it) is

@@ -1,4 +1,7 @@
 #!/usr/bin/env python3
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Print (or write) the access matrix of kam_management as a Markdown table.
 
 The matrix lives in ``kam_management/tests/access_matrix.py``, where the Odoo

@@ -1,4 +1,7 @@
 #!/usr/bin/env python3
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Project driver behind `make run`, `make test` and the other Makefile targets.
 
 Standard library only, so that it works before anything is installed. The

@@ -1,7 +1,10 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 
 from ..rules.dmu import dmu_coverage, missing_roles
-from .kam_account import KAM_STATUS
+from .kam_selections import KAM_STATUS
 
 
 class CrmLead(models.Model):
@@ -73,7 +76,6 @@ class CrmLead(models.Model):
                     vals["user_id"] = kam.id
         leads = super().create(vals_list)
         leads._kam_subscribe_account_kam()
-        leads.filtered("kam_tender_date")._kam_sync_tender_plan()  # Communication (SPEC §3)
         return leads
 
     @api.model
@@ -152,19 +154,9 @@ class CrmLead(models.Model):
         return self.partner_id.commercial_partner_id._kam_relationship_map_action()
 
     # ------------------------------------------------------------------
-    # Communication (SPEC §3): tender preparation plan, plan compliance
+    # Communication (SPEC §3): the account's plan compliance on the pipeline
     # ------------------------------------------------------------------
 
-    kam_tender_date = fields.Date(
-        string="Tender Date",
-        tracking=True,
-        copy=False,
-        help="Date of the client's tender: a preparation plan starts months before it "
-        "(Settings, Tender Preparation; 9 months by default).",
-    )
-    kam_tender_line_ids = fields.One2many(
-        "kam.comm.plan.line", "lead_id", string="Tender Preparation", groups="kam_management.group_kam_user"
-    )
     # The account's compliance, for the pipeline: one query for the whole page.
     kam_compliance_rate = fields.Float(
         string="Plan Compliance (%)", compute="_compute_kam_compliance", digits=(16, 0),
@@ -191,17 +183,8 @@ class CrmLead(models.Model):
             lead.kam_compliance_rate = rate
             lead.kam_compliance_planned = planned
 
-    def write(self, vals):
-        res = super().write(vals)
-        if {"kam_tender_date", "partner_id", "active"} & vals.keys():
-            self._kam_sync_tender_plan(reschedule="kam_tender_date" in vals)
-        return res
-
     def _kam_derived_source(self):
         return self.env._(
             "the key-account status, KAM, dependency and plan compliance are those of the "
             "account, and the DMU coverage follows the deal's DMU"
         )
-
-    def _kam_sync_tender_plan(self, reschedule=True):
-        self.env["kam.comm.plan.line"].sudo()._kam_sync_tender_plans(self, reschedule=reschedule)

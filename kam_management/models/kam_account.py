@@ -1,6 +1,11 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
+
+from .kam_selections import KAM_LEVELS, KAM_STATUS
 
 # The identity fields: the same names on res.partner show the row.
 KAM_ACCOUNT_FIELDS = (
@@ -8,12 +13,6 @@ KAM_ACCOUNT_FIELDS = (
     "kam_level", "kam_level_team_id", "kam_level_department", "kam_type_ids",
     "kam_is_vip", "kam_vip_review_date",
 )
-KAM_STATUS = [
-    ("none", "Not Key"),
-    ("candidate", "Candidate"),
-    ("key", "Key Account"),
-    ("former", "Former Key Account"),
-]
 
 
 class KamAccount(models.Model):
@@ -57,7 +56,7 @@ class KamAccount(models.Model):
         string="Account Team", domain="[('share', '=', False)]",
     )
     kam_level = fields.Selection(
-        [("company", "Company"), ("team", "Sales Team"), ("department", "Department")],
+        KAM_LEVELS,
         string="Key For", default="company",
     )
     kam_level_team_id = fields.Many2one("crm.team", string="Key for Sales Team")

@@ -1,27 +1,20 @@
-import logging
-from collections import defaultdict
-from datetime import datetime, time, timedelta
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from dateutil.relativedelta import relativedelta
+import logging
+from datetime import timedelta
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, formatLang, split_every
+from odoo.tools import SQL, split_every
 
 from ..rules import risk
 from .kam_account_owned_mixin import kam_account_domain
 from .kam_concurrency import run_with_retry
+from .kam_selections import RISK_LEVELS
 
 _logger = logging.getLogger(__name__)
 
-RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
-DECISIONS = [
-    ("continue", "Continue"),
-    ("change_conditions", "Change Conditions"),
-    ("terminate", "Terminate"),
-]
-# Orders read per account to measure its own rhythm (average interval).
-HISTORY_ORDERS = 12
 BATCH_SIZE = 1000
 # A refresh that left accounts to a later run comes back after this many minutes.
 RESCHEDULE_MINUTES = 1
@@ -79,10 +72,6 @@ class KamAccountHealth(models.Model):
         string="Signal Data", readonly=True, copy=False,
         help="The numbers behind each fired signal, keyed by signal code.",
     )
-    risk_reasons = fields.Text(
-        string="Reasons", compute="_compute_risk_reasons",
-        help="Why the score is what it is: one sentence per fired signal, heaviest first.",
-    )
     signal_shrinking_amounts = fields.Boolean(string="Shrinking Orders", readonly=True, copy=False)
     signal_interval_growth = fields.Boolean(string="Longer Intervals", readonly=True, copy=False)
     signal_payment_delay = fields.Boolean(string="Later Payments", readonly=True, copy=False)
@@ -94,45 +83,6 @@ class KamAccountHealth(models.Model):
         help="Communication-plan compliance at the last refresh.",
     )
     last_refresh = fields.Datetime(string="Last Refresh", readonly=True, copy=False)
-
-    # "Consider ending the relationship" review (§7.2)
-    flag_falling_volumes = fields.Boolean(
-        string="Falling Volumes Without Reason", tracking=True,
-        help="Purchase volumes fall each time and the client gives no rational reason.",
-    )
-    flag_loss_conditions = fields.Boolean(
-        string="Demands Leading to Losses", tracking=True,
-        help="The client keeps insisting on conditions that lead to losses, after "
-        "unprofitable ones were already accepted.",
-    )
-    flag_cost_to_serve = fields.Boolean(
-        string="Rising Cost to Serve", tracking=True,
-        help="More approval procedures, unconstructive discussions, balancing "
-        "opposing factions inside the client.",
-    )
-    flag_free_work = fields.Boolean(
-        string="Forced Free Work", tracking=True,
-        help="Work done for free as a trial although the client has seen us at work many times.",
-    )
-    flag_value_conflict = fields.Boolean(
-        string="Conflict With Our Values", tracking=True,
-        help="Kickbacks, disrespect or insults, a hidden agenda. The most critical flag.",
-    )
-    ending_notes = fields.Text(string="Review Notes")
-    ending_flag_count = fields.Integer(
-        string="Ending Flags", compute="_compute_ending_review", store=True,
-    )
-    ending_warning = fields.Boolean(
-        string="Decide Quickly", compute="_compute_ending_review", store=True,
-        help="Three or more flags including a value conflict: decide quickly and do "
-        "not waste resources (§7.2).",
-    )
-    decision = fields.Selection(DECISIONS, string="Decision", tracking=True, copy=False)
-    decision_date = fields.Date(string="Decision Date", readonly=True, tracking=True, copy=False)
-    decision_user_id = fields.Many2one(
-        "res.users", string="Decided By", readonly=True, tracking=True, copy=False,
-    )
-    decision_notes = fields.Text(string="Decision Notes", copy=False)
 
     _sql_constraints = [
         (
@@ -151,27 +101,6 @@ class KamAccountHealth(models.Model):
         for health in self:
             health.kam_user_id = health.sudo().kam_account_id.kam_user_id
 
-    @api.depends("signal_data")
-    @api.depends_context("lang")
-    def _compute_risk_reasons(self):
-        for health in self:
-            data = health.signal_data or {}
-            lines = [
-                f"• {health._kam_signal_sentence(code, data[code])} (+{risk.SIGNAL_WEIGHTS[code]})"
-                for code in risk.ordered_signals(data)
-            ]
-            health.risk_reasons = "\n".join(lines)
-
-    @api.depends(
-        "flag_falling_volumes", "flag_loss_conditions", "flag_cost_to_serve",
-        "flag_free_work", "flag_value_conflict",
-    )
-    def _compute_ending_review(self):
-        for health in self:
-            count, warning = risk.ending_review(health._kam_ending_flags())
-            health.ending_flag_count = count
-            health.ending_warning = warning
-
     @api.constrains("partner_id")
     def _check_partner_is_account(self):
         """The health of the account (the commercial entity): its signals are
@@ -186,28 +115,6 @@ class KamAccountHealth(models.Model):
                 ))
 
     # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        healths = super().create(vals_list)
-        # Only the superuser can give the stamp itself (data files, imports as admin).
-        healths.browse([
-            health.id for health, vals in zip(healths, vals_list, strict=True)
-            if health.decision and not (self.env.su and "decision_user_id" in vals)
-        ])._kam_stamp_decision()
-        return healths
-
-    def write(self, vals):
-        if "decision" not in vals or (self.env.su and "decision_user_id" in vals):
-            return super().write(vals)
-        before = {health.id: health.decision for health in self}
-        res = super().write(vals)
-        self.filtered(lambda health: health.decision != before[health.id])._kam_stamp_decision()
-        return res
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
@@ -219,12 +126,7 @@ class KamAccountHealth(models.Model):
 
     def action_open_partner(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-        }
+        return self.partner_id._kam_form_action()
 
     @api.model
     def _cron_refresh(self):
@@ -436,189 +338,9 @@ class KamAccountHealth(models.Model):
         )
         return signals
 
-    @api.model
-    def _kam_fetch_order_history(self, company, partner_ids):
-        """Last confirmed orders per account, oldest first: ``{partner: [(date, amount)]}``.
-
-        Amounts are untaxed, in the company currency (``currency_rate`` is the
-        rate of the order currency against the company's at the order date).
-        """
-        self.env["sale.order"].flush_model(
-            ["partner_id", "state", "company_id", "date_order", "amount_untaxed", "currency_rate"]
-        )
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        limit = max(HISTORY_ORDERS, company.kam_risk_orders)
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT ranked.partner_id, ranked.date_order, ranked.amount
-              FROM (
-                    SELECT partner.commercial_partner_id AS partner_id,
-                           so.date_order,
-                           so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
-                           ROW_NUMBER() OVER (
-                               PARTITION BY partner.commercial_partner_id
-                               ORDER BY so.date_order DESC, so.id DESC
-                           ) AS rn
-                      FROM sale_order so
-                      JOIN res_partner partner ON partner.id = so.partner_id
-                     WHERE so.state = 'sale'
-                       AND so.company_id = %(company)s
-                       AND partner.commercial_partner_id = ANY(%(partners)s)
-                   ) ranked
-             WHERE ranked.rn <= %(limit)s
-          ORDER BY ranked.partner_id, ranked.date_order, ranked.amount DESC
-            """,
-            company=company.id, partners=list(partner_ids), limit=limit,
-        ))
-        history = defaultdict(list)
-        for partner_id, date_order, amount in rows:
-            history[partner_id].append((date_order.date(), float(amount or 0.0)))
-        return history
-
-    @api.model
-    def _kam_fetch_payment_delays(self, company, partner_ids, today):
-        """Days late of the last customer invoices per account, oldest first.
-
-        A paid invoice counts from its due date to the date of the last
-        reconciliation of its receivable line (``account.partial.reconcile``
-        ``max_date``: the later of the invoice and payment dates); an unpaid
-        invoice past its due date counts until today, since the delay is still
-        growing. Invoices not yet due, and invoices cancelled by a credit note,
-        say nothing about how the client pays and are left out.
-        """
-        self.env["account.move"].flush_model(
-            ["move_type", "state", "company_id", "commercial_partner_id", "invoice_date",
-             "invoice_date_due", "payment_state"]
-        )
-        self.env["account.move.line"].flush_model(["move_id", "account_id"])
-        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT ranked.partner_id, ranked.delay
-              FROM (
-                    SELECT move.commercial_partner_id AS partner_id,
-                           move.invoice_date,
-                           move.id,
-                           CASE WHEN move.payment_state IN ('paid', 'in_payment')
-                                THEN paid.paid_date
-                                ELSE %(today)s::date
-                           END - move.invoice_date_due AS delay,
-                           ROW_NUMBER() OVER (
-                               PARTITION BY move.commercial_partner_id
-                               ORDER BY move.invoice_date DESC, move.id DESC
-                           ) AS rn
-                      FROM account_move move
-                 LEFT JOIN LATERAL (
-                           SELECT MAX(part.max_date) AS paid_date
-                             FROM account_move_line line
-                             JOIN account_account account
-                               ON account.id = line.account_id
-                              AND account.account_type = 'asset_receivable'
-                             JOIN account_partial_reconcile part ON part.debit_move_id = line.id
-                            WHERE line.move_id = move.id
-                           ) paid ON TRUE
-                     WHERE move.move_type = 'out_invoice'
-                       AND move.state = 'posted'
-                       AND move.company_id = %(company)s
-                       AND move.commercial_partner_id = ANY(%(partners)s)
-                       AND move.invoice_date_due IS NOT NULL
-                       AND move.payment_state != 'reversed'
-                       AND (move.payment_state IN ('paid', 'in_payment')
-                            OR move.invoice_date_due < %(today)s::date)
-                   ) ranked
-             WHERE ranked.rn <= %(limit)s AND ranked.delay IS NOT NULL
-          ORDER BY ranked.partner_id, ranked.invoice_date, ranked.id
-            """,
-            company=company.id, partners=list(partner_ids), today=today,
-            limit=company.kam_risk_orders,
-        ))
-        delays = defaultdict(list)
-        for partner_id, delay in rows:
-            delays[partner_id].append(delay)
-        return delays
-
-    @api.model
-    def _kam_fetch_categories(self, company, partner_ids, today):
-        """Product categories per account in the previous and the recent window.
-
-        ``{partner: (previous names, recent names)}``; each window is
-        ``kam_risk_category_months`` long, the recent one ending today.
-        """
-        months = company.kam_risk_category_months
-        recent_start = datetime.combine(today - relativedelta(months=months), time.min)
-        previous_start = datetime.combine(today - relativedelta(months=2 * months), time.min)
-        end = datetime.combine(today + timedelta(days=1), time.min)
-        self.env["product.category"].flush_model(["complete_name"])
-        # The same category figures as the white space (``kam.category.revenue``):
-        # bought in the previous period when the first order of the category
-        # falls before the recent one, in the recent period when the last does.
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT figures.partner_id,
-                   categ.complete_name,
-                   figures.first_order < %(recent_start)s AS previous,
-                   figures.last_order >= %(recent_start)s AS recent
-              FROM (%(figures)s) figures
-              JOIN product_category categ ON categ.id = figures.categ_id
-            """,
-            figures=self.env["kam.category.revenue"]._kam_category_revenue_query(
-                company, previous_start, end, partner_ids,
-            ),
-            recent_start=recent_start,
-        ))
-        categories = defaultdict(lambda: (set(), set()))
-        for partner_id, name, previous, recent in rows:
-            if previous:
-                categories[partner_id][0].add(name)
-            if recent:
-                categories[partner_id][1].add(name)
-        return categories
-
-    @api.model
-    def _kam_fetch_contacts(self, company, partner_ids, today):
-        """``{partner: (last positive contact date, negative contacts in the window)}``.
-
-        Every account gets an entry (``(None, 0)`` without logs) so that the
-        contact signals are evaluated for all of them.
-        """
-        Log = self.env["kam.contact.log"].sudo()
-        since = today - timedelta(days=company.kam_risk_negative_days)
-        contacts = dict.fromkeys(partner_ids, (None, 0))
-        positive = Log._read_group(
-            [("company_id", "=", company.id), ("partner_id", "in", partner_ids),
-             ("outcome", "=", "positive")],
-            ["partner_id"], ["date:max"],
-        )
-        for partner, last_date in positive:
-            if isinstance(last_date, datetime):
-                last_date = last_date.date()
-            contacts[partner.id] = (last_date, 0)
-        negative = Log._read_group(
-            [("company_id", "=", company.id), ("partner_id", "in", partner_ids),
-             ("outcome", "=", "negative"), ("date", ">=", since)],
-            ["partner_id"], ["__count"],
-        )
-        for partner, count in negative:
-            contacts[partner.id] = (contacts[partner.id][0], count)
-        return contacts
-
-    @api.model
-    def _kam_fetch_compliance(self, company, partner_ids):
-        """Communication-plan compliance per account, as seen in ``company``."""
-        partners = self.env["res.partner"].sudo().with_company(company).browse(partner_ids)
-        return {partner.id: partner.kam_compliance_rate for partner in partners}
-
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    def _kam_stamp_decision(self):
-        """Record who took the decision and when: the current user, today (cleared with it)."""
-        decided = self.filtered("decision")
-        decided.sudo().write({
-            "decision_user_id": self.env.uid, "decision_date": fields.Date.context_today(self),
-        })
-        (self - decided).sudo().write(dict.fromkeys(DECISION_STAMP_FIELDS, False))
 
     def _kam_derived_source(self):
         return self.env._(
@@ -626,61 +348,3 @@ class KamAccountHealth(models.Model):
             "flags, the KAM is the account's, and who decided and when are recorded with the "
             "decision"
         )
-
-    def _kam_ending_flags(self):
-        self.ensure_one()
-        return {flag: self[f"flag_{flag}"] for flag in risk.ENDING_FLAGS}
-
-    def _kam_signal_sentence(self, code, values):
-        """The translated sentence explaining one fired signal, with its numbers."""
-        def amount(value):
-            return formatLang(self.env, value, digits=0)
-
-        if code == risk.SHRINKING_AMOUNTS:
-            return self.env._(
-                "Order amounts shrank over the last %(count)s orders: %(amounts)s (-%(drop)s %%).",
-                count=len(values["amounts"]),
-                amounts=" → ".join(amount(a) for a in values["amounts"]),
-                drop=formatLang(self.env, values["drop"], digits=1),
-            )
-        if code == risk.INTERVAL_GROWTH:
-            if values["ongoing"]:
-                return self.env._(
-                    "No order for %(current)s days, against an average of %(average)s days "
-                    "between orders.",
-                    current=values["current"], average=values["average"],
-                )
-            return self.env._(
-                "The last interval between orders was %(current)s days, against an average "
-                "of %(average)s days.",
-                current=values["current"], average=values["average"],
-            )
-        if code == risk.PAYMENT_DELAY:
-            return self.env._(
-                "Each of the last %(count)s invoices was paid later than the one before: "
-                "%(delays)s days late.",
-                count=len(values["delays"]),
-                delays=" → ".join(str(d) for d in values["delays"]),
-            )
-        if code == risk.NO_POSITIVE_CONTACT:
-            if values["days"] is None:
-                return self.env._(
-                    "No positive contact logged yet (the rule asks for one every %(limit)s days).",
-                    limit=values["limit"],
-                )
-            return self.env._(
-                "Last positive contact %(days)s days ago (the rule asks for one every "
-                "%(limit)s days).",
-                days=values["days"], limit=values["limit"],
-            )
-        if code == risk.NEGATIVE_CONTACTS:
-            return self.env._(
-                "%(count)s negative contact(s) over the last %(days)s days.",
-                count=values["count"], days=values["days"],
-            )
-        if code == risk.DROPPED_CATEGORIES:
-            return self.env._(
-                "Categories bought before but not in the last %(months)s months: %(categories)s.",
-                months=values.get("months"), categories=", ".join(values["categories"]),
-            )
-        return code

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import logging
 
 from markupsafe import Markup, escape
@@ -119,7 +122,7 @@ class KamAlert(models.Model):
                 "left to a run of the recompute in %s minute(s)",
                 error.pgerror.strip() if error.pgerror else type(error).__name__, RESCHEDULE_MINUTES,
             )
-            self.env["res.partner"]._kam_reschedule_recompute(RESCHEDULE_MINUTES)
+            self.env["kam.identification"]._reschedule(RESCHEDULE_MINUTES)
             return self.env["mail.activity"]
 
     def _kam_sync_locked(self, alerts, scope, today):
@@ -200,7 +203,6 @@ class KamAlert(models.Model):
         """Create the activities of the alerts whose cause (re)appeared."""
         if not rows_by_key:
             return self.env["mail.activity"]
-        Partner = self.env["res.partner"].sudo()
         Activity = self.env["mail.activity"].sudo()
         vals_by_key = {}
         for key, row in rows_by_key.items():
@@ -223,7 +225,7 @@ class KamAlert(models.Model):
             if vals:
                 activity.write({"summary": vals["summary"], "note": vals["note"], "user_id": vals["user_id"]})
                 activities |= activity
-        activities |= Partner._kam_create_alert_activities(vals_by_key, today)
+        activities |= self.env["kam.identification"]._create_alert_activities(vals_by_key, today)
         for activity in activities:
             key = (activity.res_id, activity.kam_alert_kind, activity.kam_company_id.id or False)
             rows_by_key[key].write({

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -79,12 +82,5 @@ class KamCommPlanTemplate(models.Model):
 
     def action_apply_to_accounts(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Apply Communication Plan"),
-            "res_model": "kam.comm.plan.apply.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_template_id": self.id},
-        }
+        return self.env["kam.comm.plan.apply.wizard"]._kam_open(default_template_id=self.id)
 

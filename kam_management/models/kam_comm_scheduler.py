@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 import logging
 from collections import defaultdict
@@ -325,7 +328,13 @@ class KamCommScheduler(models.AbstractModel):
         return result
 
     def _kam_update_lines(self, updates):
-        """One UPDATE for all the lines whose cycle, due date or state changed."""
+        """One UPDATE for all the lines whose cycle, due date or state changed.
+
+        Deliberately not tracked: ``state`` is tracked for what a user does
+        (done, snoozed, skipped: through the ORM), while the nightly move
+        between planned and overdue follows from the dates alone; tracking it
+        would post a message per line and per day in the account's chatter.
+        """
         if not updates:
             return
         ids, cycles, dues, states = zip(*updates, strict=True)

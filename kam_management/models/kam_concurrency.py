@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Batches that meet a concurrent transaction: retried, or left to a later run.
 
 Odoo runs its transactions in REPEATABLE READ: a transaction that writes a row

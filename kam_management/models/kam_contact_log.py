@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.exceptions import ValidationError
@@ -5,6 +8,7 @@ from odoo.tools import format_date
 
 from ..rules.cadence import cooldown_until
 from .kam_account_owned_mixin import kam_account_domain
+from .kam_selections import CONTACT_OUTCOMES
 
 CHANNELS = [
     ("in_person", "In Person"),
@@ -19,11 +23,6 @@ CHANNELS = [
 # Face-to-face channels: the ones a cool-down forbids to the user who had the
 # negative contact (digest §5.1.2: "no personal communication for 2 weeks").
 PERSONAL_CHANNELS = ("in_person", "event")
-OUTCOMES = [
-    ("positive", "Positive"),
-    ("neutral", "Neutral"),
-    ("negative", "Negative"),
-]
 # What the account's risk reads from its contact log: the last positive contact,
 # the negative ones and, through the plan lines they fulfil, the compliance.
 HEALTH_FIELDS = {"partner_id", "company_id", "date", "outcome", "plan_line_id"}
@@ -88,7 +87,7 @@ class KamContactLog(models.Model):
         readonly=False,
         help="Face to face (meeting, visit, event) rather than remote.",
     )
-    outcome = fields.Selection(OUTCOMES, required=True, default="neutral", index=True)
+    outcome = fields.Selection(CONTACT_OUTCOMES, required=True, default="neutral", index=True)
     summary = fields.Text()
     source = fields.Selection(
         [("manual", "Manual"), ("activity", "Activity"), ("meeting", "Meeting")],

@@ -1,6 +1,11 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from .kam_selections import CONTACT_OUTCOMES
 
 ATTITUDES = [
     ("supporter", "Supporter"),
@@ -33,12 +38,6 @@ CHARACTER_TYPES = [
     ("analytical", "Analytical (facts, details)"),
     ("amiable", "Amiable (relationships, security)"),
     ("expressive", "Expressive (vision, recognition)"),
-]
-
-CONTACT_OUTCOMES = [
-    ("positive", "Positive"),
-    ("neutral", "Neutral"),
-    ("negative", "Negative"),
 ]
 
 

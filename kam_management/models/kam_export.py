@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import os
 import tempfile
 
@@ -96,7 +99,8 @@ class KamExport(models.AbstractModel):
         """The dossier workbook of these accounts, as bytes.
 
         Sheets: Summary, Business, DMU, Plan, Contacts, Competitors, Metrics
-        (the four parts of the client card); one table each, with the account
+        (the four parts of the client card), then Feedback and Referrals
+        (``kam_export_growth``); one table each, with the account
         in the first column so that several accounts can be filtered.
         """
         data = self._kam_dossier_data(partners, date_from, date_to)

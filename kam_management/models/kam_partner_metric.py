@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from contextlib import contextmanager
 
 from odoo import api, fields, models
@@ -6,13 +9,7 @@ from odoo.tools import SQL, create_index
 from odoo.tools.sql import column_exists, drop_index
 
 from ..rules.shares import counts_in_shares, dependency_bands, window_bounds
-
-DEPENDENCY_LEVELS = [
-    ("none", "None"),
-    ("key", "Key"),
-    ("critical", "Critical"),
-    ("mono", "Mono-Client"),
-]
+from .kam_selections import DEPENDENCY_LEVELS
 
 # Columns written by the recompute statement, in the order of its SELECT list.
 _METRIC_COLUMNS = (
@@ -68,9 +65,10 @@ class KamPartnerMetric(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Partner", required=True, readonly=True, ondelete="cascade",
     )
+    # Not indexed: a company holds most of the rows (a scan reads them as fast),
+    # and the first run of a database would maintain the index for every row.
     company_id = fields.Many2one(
-        "res.company", string="Company", required=True, readonly=True,
-        index=True, ondelete="cascade",
+        "res.company", string="Company", required=True, readonly=True, ondelete="cascade",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     kam_status = fields.Selection(related="kam_account_id.kam_status")
@@ -168,6 +166,7 @@ class KamPartnerMetric(models.Model):
         # lookups; an index of every level would be maintained for nothing.
         drop_index(cr, "kam_partner_metric__partner_id_index", self._table)
         drop_index(cr, "kam_partner_metric__dependency_level_index", self._table)
+        drop_index(cr, "kam_partner_metric__company_id_index", self._table)
         # Candidates are a handful of rows among all the clients: the daily
         # candidate update reads them through this partial index.
         create_index(
@@ -198,27 +197,24 @@ class KamPartnerMetric(models.Model):
         Totals, shares and ranks are always computed over all the company's
         clients; ``partner_ids`` (commercial partners) only limits the rows
         written. Rows of clients without any activity left are deleted.
-        Returns the ids of the partners whose block earned by orders may have
-        moved: a new row, or a row whose ``order_block`` changed.
+        Returns ``(partner id, company id, previous order block)`` of the rows
+        whose block earned by orders moved (new, changed or deleted rows) on
+        the accounts followed in key-account management.
 
-        Two statements: the figures against the stored rows, in one join,
-        keep the rows to write in a temporary table (``_diff_query``; none
-        when nothing changed); then these rows are updated in place, inserted
-        or deleted (``_write_query``).
+        One statement: the figures against the stored rows, in one join
+        (``_diff_query``: none when nothing changed), kept in memory for the
+        statement; then these rows are updated in place, inserted or deleted
+        (``_write_query``).
         """
         today = today or fields.Date.context_today(self)
         date_from, date_to = window_bounds(today, company.kam_window_months)
         self.env.flush_all()
-        cr = self.env.cr
         with self._refresh_settings():
-            cr.execute(SQL(
-                "CREATE TEMPORARY TABLE kam_partner_metric_diff ON COMMIT DROP AS %s",
-                self._diff_query(company, date_from, date_to),
+            rows = self.env.execute_query(self._write_query(
+                company, self._diff_query(company, date_from, date_to), partner_ids,
             ))
-            rows = self.env.execute_query(self._write_query(company, partner_ids))
-            cr.execute(SQL("DROP TABLE kam_partner_metric_diff"))
         self.invalidate_model()
-        return [partner_id for (partner_id,) in rows]
+        return rows
 
     @contextmanager
     def _refresh_settings(self):
@@ -397,6 +393,7 @@ class KamPartnerMetric(models.Model):
             """
             WITH computed AS (%(computed)s)
             SELECT c.*, m.id AS metric_id, m.partner_id AS metric_partner_id,
+                   m.order_block AS old_order_block,
                    m.order_block IS DISTINCT FROM c.order_block AS block_moved
               FROM computed c
               FULL JOIN (SELECT id, partner_id, %(stored)s FROM kam_partner_metric
@@ -413,12 +410,14 @@ class KamPartnerMetric(models.Model):
         )
 
     @api.model
-    def _write_query(self, company, partner_ids=None):
-        """Write the rows of ``kam_partner_metric_diff`` (``_diff_query``) of
+    def _write_query(self, company, diff, partner_ids=None):
+        """Write the rows of ``diff`` (``_diff_query``) of
         ``partner_ids`` (all when None): changed rows updated in place (their
         row's page keeps room for it: a HOT update), new rows inserted, rows
-        of partners without activity deleted. Returns the partners of new
-        rows and of rows whose block earned by orders changed."""
+        of partners without activity deleted. Returns the partner, company and
+        previous order block of the rows whose block earned by orders moved,
+        for the accounts followed in key-account management (key, candidate or
+        former in a company)."""
         scope = SQL("TRUE")
         metric_scope = SQL("TRUE")
         if partner_ids is not None:
@@ -436,7 +435,8 @@ class KamPartnerMetric(models.Model):
         )
         return SQL(
             """
-            WITH updated AS (
+            WITH kam_partner_metric_diff AS MATERIALIZED (%(diff)s),
+            updated AS (
                 UPDATE kam_partner_metric m
                    SET %(updates)s
                   FROM kam_partner_metric_diff d
@@ -453,11 +453,17 @@ class KamPartnerMetric(models.Model):
                  WHERE id IN (SELECT d.metric_id FROM kam_partner_metric_diff d
                                WHERE d.partner_id IS NULL AND %(metric_scope)s)
             )
-            SELECT d.partner_id
+            SELECT COALESCE(d.partner_id, d.metric_partner_id), %(company)s, d.old_order_block
               FROM kam_partner_metric_diff d
-             WHERE d.block_moved AND d.partner_id IS NOT NULL AND %(scope)s
+             WHERE d.block_moved AND (%(scope)s OR d.partner_id IS NULL AND %(metric_scope)s)
+               -- only the accounts followed in key-account management have
+               -- their block moves told in their chatter
+               AND EXISTS (SELECT FROM kam_account a
+                            WHERE a.partner_id = COALESCE(d.partner_id, d.metric_partner_id)
+                              AND a.kam_status != 'none')
             """,
             company=company.id,
+            diff=diff,
             columns=columns,
             scope=scope,
             metric_scope=metric_scope,

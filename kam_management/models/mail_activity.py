@@ -1,5 +1,10 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from .kam_selections import CONTACT_OUTCOMES
 
 # Documents whose done activities are contacts with the (commercial) partner.
 KAM_CONTACT_MODELS = ("res.partner", "crm.lead", "sale.order", "kam.dmu.member")
@@ -36,7 +41,7 @@ class MailActivity(models.Model):
         copy=False,
     )
     kam_outcome = fields.Selection(
-        [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")],
+        CONTACT_OUTCOMES,
         string="Contact Outcome",
         copy=False,
         help="How the contact went: recorded in the key account's contact log when the activity is done.",

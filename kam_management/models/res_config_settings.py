@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 
 
@@ -84,7 +87,7 @@ class ResConfigSettings(models.TransientModel):
         """Recompute the metrics, candidates and alerts of the settings' company
         with its saved rules (the nightly cron does the same for all companies)."""
         self.ensure_one()
-        self.env["res.partner"].sudo()._kam_recompute_metrics(companies=self.company_id)
+        self.env["kam.identification"].sudo()._recompute(companies=self.company_id)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

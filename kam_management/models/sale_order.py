@@ -1,9 +1,12 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .kam_account import KAM_STATUS
+from .kam_selections import KAM_STATUS
 
 
 class SaleOrder(models.Model):

@@ -1,21 +1,11 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.kam_selections import DEPENDENCY_LEVELS, KAM_STATUS, RISK_LEVELS
 from ..rules.shares import portfolio_state
-
-DEPENDENCY_LEVELS = [
-    ("none", "None"),
-    ("key", "Key"),
-    ("critical", "Critical"),
-    ("mono", "Mono-Client"),
-]
-RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
-KAM_STATUS = [
-    ("none", "Not Key"),
-    ("candidate", "Candidate"),
-    ("key", "Key Account"),
-    ("former", "Former Key Account"),
-]
 
 
 class KamPortfolioReport(models.Model):
@@ -160,12 +150,7 @@ class KamPortfolioReport(models.Model):
 
     def action_open_partner(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-        }
+        return self.partner_id._kam_form_action()
 
     def action_export_portfolio(self):
         """The portfolio workbook of the selected rows, or of all when none is."""

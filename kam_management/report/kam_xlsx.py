@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """xlsxwriter builders of the KAM workbooks (SPEC §4).
 
 No Odoo import: the callers pass translated labels and plain rows (dicts), so

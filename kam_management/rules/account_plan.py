@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Progress arithmetic of key-account plans (SPEC §4, digest §6.1)."""
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Bounds of the numbers people type: settings, cadences, plans, DMU, dossiers.
 
 One table (``BOUNDS``) serves the model constraints, the checks made before a

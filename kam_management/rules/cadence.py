@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Communication cadences and contact rules (SPEC §3, digest §5, §10 rules 7–9, 11, 13, 14).
 
 Plain date arithmetic, no Odoo import. The plan lines and the daily scheduler

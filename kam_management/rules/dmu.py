@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """DMU and dossier arithmetic (SPEC §2, digest §3, §4).
 
 Coverage of a deal's decision-making unit, completeness of a dossier against a

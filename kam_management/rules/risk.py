@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Churn-risk signals of a key account (SPEC §4, digest §7.1, §7.2, §10 rules 23–24).
 
 Each detector takes plain numbers and dates (oldest first) and returns either

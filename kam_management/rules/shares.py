@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identification arithmetic (SPEC §1, digest §1.2, §2.1, §10 rules 1–5, 12, 15).
 
 Shares are percentages (0–100) of a company total over a trailing window.

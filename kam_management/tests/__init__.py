@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from . import test_foundation
 from . import test_i18n
 from . import test_identification
@@ -24,6 +27,7 @@ from . import test_trust_bounds
 from . import test_stock_flows
 from . import test_comm_log_dialogs
 from . import test_cockpit
+from . import test_performances
 from . import test_demo_story
 from . import test_risk_follows_contacts
 from . import test_partner_form_access
@@ -38,4 +42,9 @@ from . import test_texts_language
 from . import test_identity_per_company
 from . import test_group_accounts
 from . import test_white_space
+from . import test_growth_feedback
+from . import test_growth_referrals
+from . import test_growth_winback
+from . import test_growth_hostile
+from . import test_group_tours
 from . import test_growth_tours

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import base64
 import datetime
 import xmlrpc.client
@@ -16,7 +19,7 @@ from .access_matrix import (
     PERSON_FIELDS,
     TRANSIENT_MODELS,
 )
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 # A harmless change per model, for the W cells.
 WRITE_VALUES = {
@@ -47,6 +50,9 @@ WRITE_VALUES = {
     "kam.export.wizard": {"key_only": False},
     "kam.group.report": {"share": 1.0},
     "kam.white.space": {"value": 1.0},
+    "kam.feedback": {"notes": "Happy with the delivery"},
+    "kam.referral": {"notes": "Called them for us"},
+    "kam.recommendation.letter": {"notes": "Asked by phone"},
 }
 # SQL views: nothing to create, the existing row stands for the deletion.
 VIEWS = {"kam.portfolio.report", "kam.portfolio.summary", "kam.group.report", "kam.white.space"}
@@ -64,6 +70,9 @@ NEW_FIELD_VALUES = {
     "cooldown_until": "2000-01-01",
     "kam_dmu_coverage": 100.0,
     "kam_partner_status": "none",
+    "kam_reference_client": False,
+    "kam_revivable": False,
+    "trend": "up",
 }
 
 
@@ -90,6 +99,7 @@ class AccessMatrixMixin(TrustFixtures):
         cls.records["kam.account.plan.objective"].write({"actual": 50.0})
         cls.records["kam.account.health"].write({"decision": "continue", "decision_date": today})
         cls.records["kam.contact.log"].write({"outcome": "negative"})
+        cls.account.write({"kam_reference_client": True, "kam_revivable": True})
         wizard = cls.env["kam.export.wizard"].with_user(cls.users["kam_own"]).create(
             cls._export_vals()
         )

@@ -1,8 +1,11 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .analytics_common import KamAnalyticsCase, d
+from .common import KamAnalyticsCase, d
 
 
 @tagged("post_install", "-at_install")

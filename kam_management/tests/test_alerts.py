@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account alerts keep themselves true (SPEC §1).
 
 An alert is raised once while its cause holds; its text follows the figure;
@@ -61,7 +64,7 @@ class TestAlertLifecycle(TransactionCase):
         cls.today = fields.Date.today()
 
     def sync(self):
-        return self.env["res.partner"]._kam_raise_alerts(self.company, self.accounts.ids, self.today)
+        return self.env["kam.identification"]._raise_alerts(self.company, self.accounts.ids, self.today)
 
     def alert_activities(self, account, kind="critical"):
         return self.env["mail.activity"].search([

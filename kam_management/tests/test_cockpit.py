@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """My Key Accounts: the cockpit of a KAM and the team view of the head of KAM."""
 
 import datetime
@@ -9,16 +12,11 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .cockpit_common import KamCockpitFixtures
+from .common import KamCockpitFixtures
 
 COCKPIT_FIGURES = (
     "kam_risk_reason", "kam_next_contact_date", "kam_dossier_completeness",
     "kam_active_plan_progress", "kam_alert_count",
-)
-# What the activity widgets of the kanban and the list read besides activity_ids.
-ACTIVITY_WIDGET_FIELDS = (
-    "activity_exception_decoration", "activity_exception_icon", "activity_state",
-    "activity_summary", "activity_type_icon",
 )
 
 
@@ -269,71 +267,3 @@ class TestKamCockpit(KamCockpitFixtures, TransactionCase):
         visible = self.env["ir.ui.menu"].with_user(self.head)._visible_menu_ids()
         self.assertIn(config.id, visible)
         self.assertIn(self.env.ref("kam_management.kam_menu_config_types").id, visible)
-
-
-@tagged("post_install", "-at_install")
-class TestKamCockpitQueries(KamCockpitFixtures, TransactionCase):
-    """Loading the cockpit costs the same number of queries for 10 or 80 accounts."""
-
-    # Pinned: a change of these numbers means a query more (or less) on every
-    # load of the cockpit; they must never depend on the number of accounts.
-    # Two of them since the group columns: the companies in each account's
-    # group and the figures of the groups (one grouped read each).
-    KAM_QUERIES = 34
-    MANAGER_QUERIES = 34
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._cockpit_users("h4q")
-        cls._cockpit_checklist()
-        cls.accounts = cls._cockpit_accounts([f"Load {n:02d} Ltd" for n in range(80)], cls.kam)
-
-    def _spec(self, view_xmlid, user):
-        """The fields the web client asks for, from the view as ``user`` gets it."""
-        view = self.env.ref(view_xmlid)
-        arch = self.env["res.partner"].with_user(user).get_views(
-            [(view.id, view.type)]
-        )["views"][view.type]["arch"]
-        Partner = self.env["res.partner"]
-        spec = {}
-        for node in etree.fromstring(arch).iter("field"):
-            field = Partner._fields[node.get("name")]
-            spec[field.name] = {"fields": {"display_name": {}}} if field.type == "many2one" else {}
-        spec.update(dict.fromkeys(ACTIVITY_WIDGET_FIELDS, {}))
-        spec["activity_type_id"] = {"fields": {"display_name": {}}}
-        return spec
-
-    def _load(self, user, accounts, spec):
-        """The records as the web client reads them, and the number of queries it took."""
-        self.env.invalidate_all()
-        self.env.flush_all()
-        before = self.cr.sql_log_count
-        result = self.env["res.partner"].with_user(user).web_search_read(
-            [("id", "in", accounts.ids)], spec, limit=100,
-        )
-        queries = self.cr.sql_log_count - before
-        self.assertEqual(result["length"], len(accounts))
-        return result["records"], queries
-
-    def _check(self, user, pinned):
-        for view_xmlid in ("kam_management.kam_cockpit_view_kanban",
-                           "kam_management.kam_cockpit_view_list"):
-            spec = self._spec(view_xmlid, user)
-            self.assertIn("kam_dossier_completeness", spec)
-            self._load(user, self.accounts[:3], spec)  # warm the caches (rules, groups)
-            _records, few = self._load(user, self.accounts[:10], spec)
-            records, many = self._load(user, self.accounts, spec)
-            self.assertEqual((view_xmlid, few), (view_xmlid, pinned))
-            self.assertEqual((view_xmlid, many), (view_xmlid, pinned))
-            # the figures were really computed, for every one of the 80 accounts
-            self.assertEqual({record["kam_dossier_completeness"] for record in records}, {50.0})
-            self.assertEqual({record["kam_alert_count"] for record in records}, {1})
-            self.assertEqual({record["kam_plan_overdue_count"] for record in records}, {1})
-            self.assertEqual({bool(record["kam_risk_reason"]) for record in records}, {True})
-
-    def test_kam_loads_the_cockpit_in_constant_queries(self):
-        self._check(self.kam, self.KAM_QUERIES)
-
-    def test_manager_loads_the_cockpit_in_constant_queries(self):
-        self._check(self.head, self.MANAGER_QUERIES)

@@ -1,9 +1,12 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 
 @tagged("post_install", "-at_install")

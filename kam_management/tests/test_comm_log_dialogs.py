@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import xmlrpc.client
 
 from freezegun import freeze_time
@@ -6,7 +9,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 
 from freezegun import freeze_time
@@ -5,7 +8,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 
 from freezegun import freeze_time
@@ -5,7 +8,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import Form, tagged
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 
 @tagged("post_install", "-at_install")
@@ -314,9 +317,6 @@ class TestCommGreetings(KamCommCase):
             self.assertEqual(birthday.next_due_date, D(2025, 2, 28))
 
     def test_dmu_birthday_and_personal_date_reminders(self):
-        Partner = self.env["res.partner"]
-        if not hasattr(Partner, "_kam_greeting_dates") or "kam.personal.date" not in self.env:
-            self.skipTest("the DMU area (birthdays, personal dates) is not installed")
         # The personal data of a person in the account's DMU.
         self.env["kam.dmu.member"].create({
             "partner_id": self.account.id, "contact_id": self.person.id,

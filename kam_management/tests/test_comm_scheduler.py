@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 import threading
 import time
@@ -7,7 +10,7 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The README's demo story ("Demo data: the story"), claim by claim.
 
 Each test checks one sentence of the story on the database the demo data was
@@ -343,6 +346,60 @@ class TestDemoStory(TransactionCase):
         """"Ready Mat is a former key account"."""
         self.assertEqual(self.ready_mat.kam_status, "former")
         self.assertTrue(self.ready_mat.kam_status_reason)
+
+    # ------------------------------------------------------------------
+    # Growing key accounts: feedback, referrals, win-back
+    # ------------------------------------------------------------------
+
+    def test_deco_feedback_trend_is_up(self):
+        """"Rachel was lukewarm (3/5) ... Victor answered every key question and gave 5/5. The trend is up"."""
+        feedback = self.env["kam.feedback"].search(
+            [("partner_id", "=", self.deco.id), ("company_id", "=", self.company.id)], order="date, id",
+        )
+        self.assertEqual(feedback.mapped("score"), [3, 5])
+        self.assertEqual(feedback.mapped("trend"), ["first", "up"])
+        self.assertEqual(feedback.mapped("is_complete"), [False, True])
+        self.assertEqual(feedback.kam_user_id, self.env.ref("base.user_demo"))
+        # On the dashboard: two feedbacks in the window, half complete, 4 on average.
+        row = self.env["kam.portfolio.report"].search([
+            ("partner_id", "=", self.deco.id), ("company_id", "=", self.company.id),
+        ])
+        self.assertEqual(row.feedback_count, 2)
+        self.assertAlmostEqual(row.feedback_complete_rate, 50.0)
+        self.assertAlmostEqual(row.feedback_score, 4.0)
+
+    def test_deco_high_score_after_delivery_proposes_a_letter(self):
+        """"the high score after a delivered order proposed a recommendation letter"."""
+        victor = self.env.ref("kam_management.kam_demo_feedback_deco_victor")
+        letter = victor.letter_ids
+        self.assertEqual(letter.state, "proposed")
+        self.assertEqual(letter.contact_id, self.env.ref("kam_management.kam_demo_contact_victor"))
+        self.assertEqual(letter.activity_ids.user_id, self.env.ref("base.user_demo"))
+
+    def test_deco_reference_client_and_its_referral(self):
+        """"Deco Addict is a reference client; ... the showroom deal that came of it is won"."""
+        self.assertTrue(self.deco.kam_reference_client)
+        self.assertTrue(self.deco.kam_reference_note)
+        referral = self.env.ref("kam_management.kam_demo_referral_deco_lakeside")
+        self.assertEqual(referral.partner_id, self.deco)
+        self.assertEqual((referral.lead_count, referral.won_count, referral.won_revenue), (1, 1, 18000.0))
+
+    def test_ready_mat_may_come_back(self):
+        """"Ready Mat ended the relationship itself ... keeps the Former Client plan ... a win-back
+        opportunity is open"."""
+        self.assertEqual(self.ready_mat.kam_ended_by, "client")
+        self.assertTrue(self.ready_mat.kam_revivable)
+        self.assertTrue(self.ready_mat.kam_winback_plan_date)
+        lines = self.env["kam.comm.plan.line"].search([("partner_id", "=", self.ready_mat.id)])
+        self.assertEqual(lines.template_id, self.env.ref("kam_management.kam_comm_template_former"))
+        per_year = sum(
+            line.times if line.cadence_kind == "per_year" else len(line.yearly_dates.split(","))
+            for line in lines
+        )
+        self.assertLessEqual(per_year, 2, "digest §5.1.5: not more often than 1-2 times a year")
+        deal = self.env.ref("kam_management.kam_demo_lead_readymat_winback")
+        self.assertTrue(deal.kam_is_winback)
+        self.assertEqual(deal.kam_winback_state, "open")
 
     # ------------------------------------------------------------------
     # Pipeline and dashboard

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -5,7 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_dmu_common import KamDmuCommon
+from .common import KamDmuCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 
 from freezegun import freeze_time
@@ -6,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .test_dmu_common import KamDmuCommon
+from .common import KamDmuCommon
 
 
 @tagged("post_install", "-at_install")
@@ -170,8 +173,6 @@ class TestDossier(KamDmuCommon):
         self.assertEqual(dates[0]["account_id"], self.account.id)
 
     def test_analytics_tab_reads_the_account_metrics(self):
-        if "kam.partner.metric" not in self.env:
-            self.skipTest("identification metrics not installed")
         self.env["kam.partner.metric"].create({
             "partner_id": self.account.id, "company_id": self.company.id,
             "share": 23.5, "dependency_level": "critical",

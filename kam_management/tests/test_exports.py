@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import base64
 import io
 import shutil
@@ -11,9 +14,13 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .analytics_common import KamAnalyticsCase, d
+from ..rules import risk
+from .common import KamAnalyticsCase, d
 
-DOSSIER_SHEETS = ["Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics", "Group"]
+DOSSIER_SHEETS = [
+    "Summary", "Business", "DMU", "Plan", "Contacts", "Competitors", "Metrics", "Group", "Feedback",
+    "Referrals",
+]
 
 
 def load(content):
@@ -44,7 +51,7 @@ class TestKamExports(KamAnalyticsCase):
             "kam_user_id": cls.kam.id,
         })
         cls._order(cls.injected, d("2025-05-20"), 100)
-        cls.env["res.partner"]._kam_recompute_metrics(companies=cls.company)
+        cls.env["kam.identification"]._recompute(companies=cls.company)
         cls.plan = cls.env["kam.account.plan"].create({
             "partner_id": cls.risky.id, "date_from": d("2025-01-01"), "date_to": d("2025-12-31"),
             "objective_ids": [Command.create({"name": "Grow the margin", "target": 200000,
@@ -82,9 +89,8 @@ class TestKamExports(KamAnalyticsCase):
         self.assertEqual(summary.freeze_panes, "A2")
         self.assertEqual(column(summary, "Account"), ["Risky Retail Ltd", "Steady Stores Ltd"])
         self.assertEqual(column(summary, "Key Account Manager"), ["Kira KAM", "Kira KAM"])
-        risky_health = self._health(self.risky)
         # a percentage, as in the forms and the PDF: the cell holds the fraction, shown as %
-        self.assertAlmostEqual(column(summary, "Risk Score")[0], risky_health.risk_score / 100)
+        self.assertAlmostEqual(column(summary, "Risk Score")[0], self._expected_risk_score() / 100)
         self.assertIn("%", summary.cell(row=2, column=[c.value for c in summary[1]].index("Risk Score") + 1).number_format)
         self.assertIn("Order amounts shrank", column(summary, "Risk Reasons")[0])
         dmu = book["DMU"]
@@ -101,6 +107,26 @@ class TestKamExports(KamAnalyticsCase):
         metrics = book["Metrics"]
         self.assertEqual(column(metrics, "Orders"), [3, 1])
         self.assertEqual(column(metrics, "Invoiced Revenue")[0], 0)
+
+    def _expected_risk_score(self):
+        """The risk score of Risky Retail from the rules, on the history the
+        fixture built: three shrinking orders, one negative contact on
+        2025-06-10, no positive contact, no invoice, one product category."""
+        company, today = self.company, d("2025-06-30")
+        orders = [(d("2025-03-01"), 12000), (d("2025-04-01"), 9500), (d("2025-05-01"), 7000)]
+        negative = 1 if (today - d("2025-06-10")).days <= company.kam_risk_negative_days else 0
+        signals = {
+            risk.SHRINKING_AMOUNTS: risk.shrinking_amounts(
+                [amount for _day, amount in orders], orders=company.kam_risk_orders),
+            risk.INTERVAL_GROWTH: risk.interval_growth(
+                [day for day, _amount in orders], today, factor=company.kam_risk_interval_factor),
+            risk.NO_POSITIVE_CONTACT: company.kam_positive_gap_enabled and risk.no_positive_contact(
+                None, today, company.kam_positive_gap_days),
+            risk.NEGATIVE_CONTACTS: risk.negative_contacts(negative, company.kam_risk_negative_days),
+        }
+        fired = [code for code, values in signals.items() if values]
+        self.assertIn(risk.SHRINKING_AMOUNTS, fired)
+        return risk.risk_score(fired)
 
     def test_dossier_text_never_becomes_a_formula(self):
         book = load(self.env["kam.export"].with_user(self.kam)._kam_build_dossier_workbook(

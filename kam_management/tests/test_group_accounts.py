@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Group accounts (SPEC §8): a parent company and its subsidiaries, branches and
 divisions roll up, each company (hence each order) counted once.
 
@@ -18,7 +21,7 @@ share (70 %), which none of them reaches alone.
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
-from .growth_common import GrowthFixtures
+from .common import GrowthFixtures
 
 
 @tagged("post_install", "-at_install")

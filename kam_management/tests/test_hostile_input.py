@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import datetime
 import io
 import xmlrpc.client
@@ -10,7 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import file_open, mute_logger
 
-from .trust_common import TrustFixtures
+from .common import TrustFixtures
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -164,7 +167,7 @@ class TestHostileInput(HostileMixin, TransactionCase):
         # A review date long gone is possible: the review is overdue at once.
         self.account.write({"kam_is_vip": True, "kam_vip_review_date": "1990-01-01"})
         self.assertTrue(self.person.kam_is_vip, "the contacts follow their account")
-        activities = self.env["res.partner"]._kam_raise_alerts(self.company_a, [self.account.id])
+        activities = self.env["kam.identification"]._raise_alerts(self.company_a, [self.account.id])
         kinds = activities.filtered(lambda act: act.res_id == self.account.id).mapped("kam_alert_kind")
         self.assertIn("vip_review", kinds)
 

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identification: metrics, shares, candidates, blocks and alerts.
 
 The worked example (company 1, window of 12 months ending 2024-06-30):
@@ -151,7 +154,7 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
 
     def _recompute(self, **kwargs):
         with freeze_time(kwargs.pop("today", TODAY)):
-            self.env["res.partner"]._kam_recompute_metrics(
+            self.env["kam.identification"]._recompute(
                 companies=kwargs.pop("companies", self.company + self.company2), **kwargs
             )
 

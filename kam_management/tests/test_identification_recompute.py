@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identification: loss-making clients and the set-based block update.
 
 A client whose basis is negative over the window (by default: it lost money,
@@ -6,8 +9,8 @@ curve (``rules.shares.counts_in_shares``): counted, it would lower the total
 and the others' cumulative share would climb above 100 %. The expectations
 come from the pure rules applied to the same amounts.
 
-The client-base blocks earned by orders are written with one UPDATE whatever
-the number of partners, and the accounts followed in key-account management
+The client-base blocks earned by orders are derived from the metrics rows
+(no partner is written), and the accounts followed in key-account management
 get their block changes tracked in the chatter with one insert.
 """
 
@@ -78,7 +81,7 @@ class TestIdentificationNegativeBasis(AccountTestInvoicingCommon):
 
     def _recompute(self):
         with freeze_time(TODAY):
-            self.env["res.partner"]._kam_recompute_metrics(companies=self.company)
+            self.env["kam.identification"]._recompute(companies=self.company)
         self.env.invalidate_all()
 
     def _metrics(self):
@@ -200,8 +203,10 @@ class TestIdentificationNegativeBasis(AccountTestInvoicingCommon):
 
 @tagged("post_install", "-at_install")
 class TestIdentificationLifecycleSql(TransactionCase):
-    """``_kam_update_lifecycle``: one UPDATE and one tracking insert for any number
-    of partners, the ORM cache invalidated, people's blocks left alone."""
+    """The client-base block is derived from the metrics rows: the recompute writes
+    no partner; the chatter of the followed accounts is told of a move with one
+    insert (``_kam_track_block_moves``), and the block is searched, grouped and
+    ordered in SQL by the same rule (``rules.shares.lifecycle_block``)."""
 
     @classmethod
     def setUpClass(cls):
@@ -223,57 +228,85 @@ class TestIdentificationLifecycleSql(TransactionCase):
         ])
         return partners
 
-    def _update(self, partners):
+    def _move(self, partners, new_block):
+        """What the recompute does: the rows' order block rewritten in SQL.
+        Returns the moves it reports (partner, company, block before)."""
+        self.env.flush_all()
+        rows = self.env.execute_query(SQL(
+            """
+            UPDATE kam_partner_metric m SET order_block = %s
+              FROM kam_partner_metric old
+             WHERE old.id = m.id AND m.partner_id = ANY(%s) AND m.company_id = %s
+            RETURNING m.partner_id, m.company_id, old.order_block
+            """,
+            new_block, partners.ids, self.company.id,
+        ))
+        return [tuple(row) for row in rows]
+
+    def _track(self, moves):
         self.env.flush_all()
         before = self.env.cr.sql_log_count
-        result = self.Partner._kam_update_lifecycle(partners.ids)
+        result = self.Partner._kam_track_block_moves(moves)
         return self.env.cr.sql_log_count - before, result
 
     def test_query_count_does_not_grow_with_partners(self):
         # warm the caches the statement reads (labels, field ids, author)
-        self._update(self._clients(1, status="key", block="working", order_block="regular"))
+        self._track(self._move(self._clients(1, status="key"), "regular"))
         counts = []
         for size in (3, 30):
             # a mix: first classification, block changes of key accounts (tracked)
             # and of plain clients (not tracked)
-            partners = (self._clients(size)
-                        + self._clients(size, status="key", block="working", order_block="regular")
-                        + self._clients(size, block="regular"))
-            queries, result = self._update(partners)
+            first = self._clients(size, order_block=None)
+            key_up = self._clients(size, status="key")
+            plain_down = self._clients(size, order_block="regular")
+            moves = (self._move(first, "working") + self._move(key_up, "regular")
+                     + self._move(plain_down, "working"))
+            queries, result = self._track(moves)
             counts.append(queries)
             self.assertEqual(
                 {block: len(ids) for block, ids in result.items()},
                 {"working": 2 * size, "regular": size},
             )
+            self.assertEqual(len(self.env["mail.tracking.value"].search([
+                ("field_id.name", "=", "kam_lifecycle_block"),
+                ("mail_message_id.res_id", "in", key_up.ids),
+            ])), size, "the key accounts' moves from a block they had")
         self.assertEqual(counts[0], counts[1], "the number of queries does not grow")
-        partners = self._clients(7) + self._clients(7, status="candidate", block="active")
+        moves = (self._move(self._clients(7, order_block=None), "working")
+                 + self._move(self._clients(7, status="candidate", block="active", order_block=None),
+                              "regular"))
         self.env.flush_all()
         with self.assertQueryCount(counts[0]):
-            self.Partner._kam_update_lifecycle(partners.ids)
+            self.Partner._kam_track_block_moves(moves)
 
     def test_blocks_follow_the_rules_and_the_cache(self):
-        first = self._clients(1)
-        key_up = self._clients(1, status="key", block="working", order_block="regular")
-        key_new = self._clients(1, status="key")
-        chosen = self._clients(1, status="candidate", block="potential")
-        plain_down = self._clients(1, block="regular")
-        dead = self._clients(1, status="key", block="dead", order_block="regular")
+        first = self._clients(1, order_block=None)
+        key_up = self._clients(1, status="key")
+        key_new = self._clients(1, status="key", order_block=None)
+        chosen = self._clients(1, status="candidate", block="potential", order_block=None)
+        plain_down = self._clients(1, order_block="regular")
+        dead = self._clients(1, status="key", block="dead", order_block=None)
         partners = first + key_up + key_new + chosen + plain_down + dead
         # read once: the values are in the ORM cache before the SQL update
         before = {partner: partner.kam_lifecycle_block for partner in partners}
         messages = {partner: partner.message_ids for partner in partners}
         self.assertEqual(before[first], False)
-        self.Partner._kam_update_lifecycle(partners.ids)
+        self.assertEqual(before[key_up], "working", "the block the orders earn")
+        self.assertEqual(before[chosen], "potential", "no order block: the chosen one")
+        moves = (self._move(first + key_new + chosen, "working")
+                 + self._move(key_up + dead, "regular") + self._move(plain_down, "working"))
+        self.Partner._kam_track_block_moves(moves)
         for partner in partners:
             with self.subTest(partner=partner.name):
+                partner.kam_metric_ids.invalidate_recordset(["order_block"])
                 earned = partner.kam_metric_ids.order_block
                 self.assertEqual(
                     partner.kam_lifecycle_block,
-                    rules.lifecycle_block(before[partner], earned),
+                    rules.lifecycle_block(partner.kam_chosen_block, earned),
                     "read through the ORM: the cache was invalidated",
                 )
         self.assertEqual(dead.kam_lifecycle_block, "dead", "a person's block is kept")
-        self.assertEqual(key_up.write_uid, self.env.user)
+        self.assertEqual(chosen.kam_lifecycle_block, "working", "potential gives way to orders")
         # Tracked: a followed account whose block moved from a block it had.
         tracked = {
             partner: (partner.message_ids - messages[partner]).tracking_value_ids
@@ -304,16 +337,71 @@ class TestIdentificationLifecycleSql(TransactionCase):
             (formatted["oldValue"]["value"], formatted["newValue"]["value"]),
             ("Working", "Regular"),
         )
-        # A second run has nothing left to move.
-        self.assertEqual(self.Partner._kam_update_lifecycle(partners.ids), {})
+        # Nothing moved: nothing to tell.
+        self.assertEqual(self.Partner._kam_track_block_moves(self._move(key_up, "regular")), {})
+
+    def test_highest_block_of_the_companies(self):
+        """Blocks before a move are rebuilt from the company rows that did not move."""
+        other = self.env["res.company"].create({"name": "Block Company 2"})
+        key = self._clients(1, status="key")
+        self.env["kam.partner.metric"].create({
+            "partner_id": key.id, "company_id": other.id, "order_count": 3, "order_block": "regular",
+        })
+        self.assertEqual(key.kam_lifecycle_block, "regular", "the highest of the companies")
+        # The main company's orders now earn regular too: still regular, nothing to tell.
+        self.assertEqual(self.Partner._kam_track_block_moves(self._move(key, "regular")), {})
+        # The other company's row goes (no activity left there): regular in the main one.
+        self.env["kam.partner.metric"].search([("company_id", "=", other.id)]).unlink()
+        self.assertEqual(
+            self.Partner._kam_track_block_moves([(key.id, other.id, "regular")]), {}
+        )
+        self.assertEqual(key.kam_lifecycle_block, "regular")
+
+    def test_search_group_and_order_in_sql(self):
+        """The same rule in SQL as in Python, for every chosen block and earned block."""
+        partners = self.Partner.browse()
+        for chosen in (False, "potential", "working", "dead", "key"):
+            for earned in (None, "working", "regular"):
+                partners |= self._clients(1, block=chosen, order_block=earned)
+        self.env.invalidate_all()
+        shown = {partner: partner.kam_lifecycle_block for partner in partners}
+        for partner in partners:
+            self.assertEqual(shown[partner], rules.lifecycle_block(
+                partner.kam_chosen_block, partner.kam_metric_ids.order_block or None
+            ))
+        scope = [("id", "in", partners.ids)]
+        for block in ("working", "regular", "dead", "potential", "key"):
+            with self.subTest(block=block):
+                expected = partners.filtered(lambda partner, block=block: shown[partner] == block)
+                self.assertEqual(self.Partner.search(scope + [("kam_lifecycle_block", "=", block)]),
+                                 expected)
+                self.assertEqual(self.Partner.search(scope + [("kam_lifecycle_block", "!=", block)]),
+                                 partners - expected)
+        self.assertEqual(self.Partner.search(scope + [("kam_lifecycle_block", "=", False)]),
+                         partners.filtered(lambda partner: not shown[partner]))
+        self.assertEqual(
+            self.Partner.search(scope + [("kam_lifecycle_block", "in", ["working", "regular"])]),
+            partners.filtered(lambda partner: shown[partner] in ("working", "regular")),
+        )
+        groups = dict(self.Partner._read_group(scope, ["kam_lifecycle_block"], ["__count"]))
+        expected = {}
+        for block in shown.values():
+            expected[block] = expected.get(block, 0) + 1
+        self.assertEqual(groups, expected)
+        ordered = self.Partner.search(scope, order="kam_lifecycle_block, id")
+        keys = [(shown[partner] or "~", partner.id) for partner in ordered]
+        self.assertEqual(keys, sorted(keys), "NULLS LAST, alphabetical like the column")
 
     def test_manual_block_changes_are_tracked_by_the_orm(self):
-        partner = self._clients(1, status="key", block="working")
+        partner = self._clients(1, status="key", order_block=None)
         self.env.flush_all()
         self.env.cr.precommit.run()  # the creation's own tracking is done
         partner.kam_lifecycle_block = "time_tested"
         self.env.flush_all()
         self.env.cr.precommit.run()
         partner.invalidate_recordset(["message_ids"])
-        fields_tracked = partner.message_ids.tracking_value_ids.field_id.mapped("name")
-        self.assertIn("kam_lifecycle_block", fields_tracked)
+        values = partner.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "kam_lifecycle_block"
+        )
+        self.assertEqual(values.mapped("new_value_char"), ["Time-Tested Partner"])
+        self.assertEqual(partner.kam_chosen_block, "time_tested")

@@ -1,13 +1,19 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identification seen by users: pipeline badge and default KAM,
 wizards, quotations to key accounts, settings validation, access rights."""
 
 import xmlrpc.client
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 
 class KamIdentificationCommon(TransactionCase):
@@ -116,14 +122,14 @@ class TestIdentificationPipeline(KamIdentificationCommon):
         })
         self.assertEqual(deal.kam_partner_status, "key", "a contact's deal is the account's")
         self.assertEqual(deal.kam_account_user_id, self.kam_pia)
-        search_view = self.env.ref("kam_management.view_crm_case_opportunities_filter_kam")
-        self.assertIn('name="kam_my_key_accounts"', search_view.arch_db)
+        # The filter as the web client gets it: the domain of the search view
+        # the KAM receives, evaluated with the KAM's uid (not a copy of it).
         Lead = self.env["crm.lead"].with_user(self.kam_pia)
-        mine = Lead.search([
-            ("id", "in", (deal + other).ids), ("kam_partner_status", "=", "key"), "|",
-            ("kam_account_user_id", "=", self.kam_pia.id),
-            ("partner_id.commercial_partner_id.kam_team_user_ids", "in", self.kam_pia.id),
-        ])
+        search_view = self.env.ref("crm.view_crm_case_opportunities_filter")
+        arch = etree.fromstring(Lead.get_view(search_view.id, "search")["arch"])
+        [node] = arch.xpath("//filter[@name='kam_my_key_accounts']")
+        domain = safe_eval(node.get("domain"), {"uid": self.kam_pia.id})
+        mine = Lead.search(expression.AND([[("id", "in", (deal + other).ids)], domain]))
         self.assertEqual(mine, deal)
         groups = self.env["crm.lead"]._read_group(
             [("id", "in", (deal + other + self.leads).ids)], ["kam_account_user_id"], ["__count"],

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """A KAM's day in headless Chromium: the cockpit, an alert, a promotion, an export."""
 
 import base64
@@ -5,7 +8,7 @@ import base64
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .cockpit_common import KamCockpitFixtures
+from .common import KamCockpitFixtures
 
 
 @tagged("post_install", "-at_install")

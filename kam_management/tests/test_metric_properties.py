@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The metrics recompute (one SQL statement) against the pure rules, on generated data.
 
 ``rules/shares.py`` holds the rules of identification as plain functions; the
@@ -280,7 +283,7 @@ class TestMetricsMatchTheRules(AccountTestInvoicingCommon):
             partners = self.env["res.partner"].concat(*(
                 self._create(index, client) for index, client in enumerate(clients)
             ))
-            self.env["res.partner"]._kam_recompute_metrics(companies=self.company, partners=partners)
+            self.env["kam.identification"]._recompute(companies=self.company, partners=partners)
             metrics = self.env["kam.partner.metric"].sudo().search(
                 [("company_id", "=", self.company.id), ("partner_id", "in", partners.ids)]
             )

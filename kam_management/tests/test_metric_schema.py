@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
@@ -25,3 +28,16 @@ class TestMetricSchema(TransactionCase):
         ))
         # partner_id and company_id only: no check left for the user columns
         self.assertEqual(foreign_keys, 2)
+
+    def test_update_drops_the_company_index(self):
+        """A company holds most rows: its index would only slow the first run."""
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS kam_partner_metric__company_id_index"
+            " ON kam_partner_metric (company_id)"
+        ))
+        self.env["kam.partner.metric"].init()
+        indexes = [name for (name,) in self.env.execute_query(SQL(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'kam_partner_metric'"
+        ))]
+        self.assertNotIn("kam_partner_metric__company_id_index", indexes)
+        self.assertIn("kam_partner_metric_partner_company_uniq", indexes)

@@ -1,9 +1,11 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_dmu_common import KamDmuCommon
-from .view_reader import PartnerFormReader
+from .common import KamDmuCommon, PartnerFormReader
 
 KAM_BUTTONS = (
     "action_open_kam_dossier", "action_kam_open_dmu", "action_kam_open_relationship_map",

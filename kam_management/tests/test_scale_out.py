@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Several Odoo servers on one database: batches that meet a concurrent
 transaction are retried or rescheduled, never reported done; rows created
 on demand are never doubled; the read-only RPC methods run on a read-only
@@ -17,7 +20,7 @@ from ..models import kam_concurrency
 
 SCHEDULER_LOG = "odoo.addons.kam_management.models.kam_comm_scheduler"
 HEALTH_LOG = "odoo.addons.kam_management.models.kam_account_health"
-PARTNER_LOG = "odoo.addons.kam_management.models.res_partner"
+PARTNER_LOG = "odoo.addons.kam_management.models.kam_identification"
 
 
 def wait_until_blocked(registry, pid, thread):
@@ -297,7 +300,7 @@ class TestRecomputeConflicts(TransactionCase):
         with patch.object(
             Metric, "_refresh_company", side_effect=psycopg2.errors.SerializationFailure(), autospec=True,
         ), self.assertLogs(PARTNER_LOG, "WARNING") as logs:
-            self.env["res.partner"]._kam_cron_recompute()
+            self.env["kam.identification"]._cron_recompute()
         output = "\n".join(logs.output)
         self.assertIn("met a concurrent transaction", output)
         self.assertNotIn("failed and was skipped", output)

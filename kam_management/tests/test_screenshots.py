@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Screenshots of the real UI, taken by the browser tests.
 
 Each test opens a screen of the addon on the demo data in headless Chromium,
@@ -9,6 +12,7 @@ test fails when the element never appears. With ``KAM_SCREENSHOTS_DIR`` set
 import base64
 import json
 import os
+import struct
 from unittest.mock import patch
 
 from odoo import fields
@@ -16,6 +20,10 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# The smallest capture that can hold a drawn screen: headless Chromium's
+# window is 1366x768; a blank or error page compresses to a few KB.
+MIN_SIZE = (1024, 600)
+MIN_BYTES = 20_000
 
 
 # Not in `make test`: `make screenshots` runs them (tag kam_screenshots).
@@ -65,12 +73,19 @@ class TestScreenshots(HttpCase):
         with patch.object(ChromeBrowser, "stop", stop):
             self.browser_js(url, code, login=login, timeout=60)
         self.assertTrue(shots, f"no screenshot captured for {name}")
-        self.assertTrue(shots[0].startswith(PNG_MAGIC))
+        png = shots[0]
+        self.assertTrue(png.startswith(PNG_MAGIC), f"{name}: not a PNG")
+        # The IHDR chunk follows the signature: width and height, big-endian.
+        width, height = struct.unpack(">II", png[16:24])
+        self.assertTrue(width >= MIN_SIZE[0] and height >= MIN_SIZE[1], f"{name}: {width}x{height}")
+        self.assertGreaterEqual(len(png), MIN_BYTES, f"{name}: an empty page compresses to less")
         target = os.environ.get("KAM_SCREENSHOTS_DIR")
         if target:
             os.makedirs(target, exist_ok=True)
-            with open(os.path.join(target, f"{name}.png"), "wb") as handle:
-                handle.write(shots[0])
+            path = os.path.join(target, f"{name}.png")
+            with open(path, "wb") as handle:
+                handle.write(png)
+            self.assertEqual(os.path.getsize(path), len(png), f"{path} not written whole")
 
     def _account(self):
         return self.env.ref("base.res_partner_2")  # Deco Addict: the demo's key account

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Rules of SPEC §1–§4 on the key account itself: the VIP review cycle,
 individuals as key accounts, quotation validity, the working calendar of the
 proposal follow-up and the business part of the dossier workbook."""
@@ -122,7 +125,7 @@ class TestVipReview(SpecRulesCase):
             self.account.with_user(self.manager).write(
                 {"kam_is_vip": True, "kam_vip_review_date": "2025-02-01"}
             )
-            self.env["res.partner"]._kam_raise_alerts(self.company, [self.account.id])
+            self.env["kam.identification"]._raise_alerts(self.company, [self.account.id])
             alert = self.alerts()
             self.assertEqual(len(alert), 1)
             self.assertEqual(alert.user_id, self.sales_leader, "the leader of the team it is key for")
@@ -135,20 +138,20 @@ class TestVipReview(SpecRulesCase):
             self.account.with_user(self.manager).action_kam_vip_reviewed()
             self.assertEqual(self.account.kam_vip_review_date, D(2025, 8, 28), "review day + 180")
             self.assertFalse(self.alerts(), "the overdue alert is done")
-            self.env["res.partner"]._kam_raise_alerts(self.company, [self.account.id])
+            self.env["kam.identification"]._raise_alerts(self.company, [self.account.id])
             self.assertFalse(self.alerts(), "not overdue any more")
         with freeze_time("2025-08-29 10:00:00"):
-            self.env["res.partner"]._kam_raise_alerts(self.company, [self.account.id])
+            self.env["kam.identification"]._raise_alerts(self.company, [self.account.id])
             alert = self.alerts()
             self.assertEqual(len(alert), 1, "overdue again after the interval")
             # The head of KAM marks it done: that is the review.
             alert.with_user(self.manager).action_feedback(feedback="Still worth it")
             self.assertEqual(self.account.kam_vip_review_date, D(2026, 2, 25), "2025-08-29 + 180")
             self.assertFalse(self.alerts())
-            self.env["res.partner"]._kam_raise_alerts(self.company, [self.account.id])
+            self.env["kam.identification"]._raise_alerts(self.company, [self.account.id])
             self.assertFalse(self.alerts())
         with freeze_time("2026-02-26 10:00:00"):
-            self.env["res.partner"]._kam_raise_alerts(self.company, [self.account.id])
+            self.env["kam.identification"]._raise_alerts(self.company, [self.account.id])
             alert = self.alerts()
             self.assertEqual(len(alert), 1)
             # The sales manager closes the alert: not a review of the identity.

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Odoo's own flows, replayed on a key account.
 
 Odoo's test suites of crm, sale, calendar, mail and base (run with and

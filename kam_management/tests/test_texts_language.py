@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The texts the jobs write for a person are in that person's language.
 
 Reminders of the communication plan (rule hits and plan lines), greetings,
@@ -20,7 +23,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import html2plaintext
 from odoo.tools.safe_eval import safe_eval
 
-from .comm_common import D, KamCommCase
+from .common import D, KamCommCase
 
 RU_PO = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n", "ru.po")
 
@@ -249,7 +252,7 @@ class TestAlertLanguageAndViews(RussianReaderMixin, TransactionCase):
         cls.today = fields.Date.today()
 
     def raise_alerts(self):
-        self.env["res.partner"]._kam_raise_alerts(self.company, self.vip.ids, self.today)
+        self.env["kam.identification"]._raise_alerts(self.company, self.vip.ids, self.today)
         return self.env["kam.alert"].search([("partner_id", "=", self.vip.id), ("kind", "=", "vip_review")])
 
     def test_vip_review_alert_in_the_sales_managers_language(self):

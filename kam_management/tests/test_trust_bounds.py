@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Typed numbers stay within their bounds, and a bad row never stops a cron.
 
 The expectations come from the rules: ``rules/bounds.py`` (one table of
@@ -13,18 +16,20 @@ import math
 import xmlrpc.client
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..rules.bounds import BOUNDS, INT4_MAX, format_bound
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 NAN, INF = float("nan"), float("inf")
 NON_FINITE = (NAN, INF, -INF, "nan")
 SCHEDULER_LOG = "odoo.addons.kam_management.models.kam_comm_scheduler"
-PARTNER_LOG = "odoo.addons.kam_management.models.res_partner"
+PARTNER_LOG = "odoo.addons.kam_management.models.kam_identification"
 HEALTH_LOG = "odoo.addons.kam_management.models.kam_account_health"
 
 
@@ -396,7 +401,7 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
             with self.subTest(column=column):
                 self._sql(f"UPDATE res_company SET {column} = %s WHERE id = %s", value, self.company_b.id)
                 with self.assertLogs(PARTNER_LOG, level="ERROR") as logs:
-                    self.env["res.partner"]._kam_cron_recompute()
+                    self.env["kam.identification"]._cron_recompute()
                 output = "\n".join(logs.output)
                 self.assertIn(f"res.company({self.company_b.id})", output)
                 self.assertIn(column, output)
@@ -411,15 +416,15 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
         metric_a = self.records["kam.partner.metric"]
         self._sql("UPDATE res_company SET kam_share_basis = 'bogus' WHERE id = %s", self.company_b.id)
         with self.assertLogs(PARTNER_LOG, level="ERROR") as logs:
-            self.env["res.partner"]._kam_cron_recompute()
+            self.env["kam.identification"]._cron_recompute()
         output = "\n".join(logs.output)
         self.assertIn(f"metrics of res.company({self.company_b.id})", output)
         self.assertIn("KeyError", output)
         self.assertFalse(metric_a.exists(), "company A was computed")
 
     def test_alerts_fail_company_by_company(self):
-        Partner = type(self.env["res.partner"])
-        original = Partner._kam_raise_alerts
+        Identification = type(self.env["kam.identification"])
+        original = Identification._raise_alerts
         company_b = self.company_b
         calls = []
 
@@ -429,15 +434,14 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
                 raise RuntimeError("broken alert")
             return original(self, companies, partner_ids, today)
 
-        with patch.object(Partner, "_kam_raise_alerts", flaky), \
+        with patch.object(Identification, "_raise_alerts", flaky), \
                 self.assertLogs(PARTNER_LOG, level="WARNING") as logs:
-            self.env["res.partner"]._kam_cron_recompute()
+            self.env["kam.identification"]._cron_recompute()
         output = "\n".join(logs.output)
         self.assertIn(f"alerts of res.company({company_b.id})", output)
         self.assertIn([self.company_a.id], calls, "company A raised its alerts on its own")
 
     def test_a_bad_alert_costs_only_itself(self):
-        Partner = self.env["res.partner"].sudo()
         kam = self.users["kam_own"]
         alerts = {
             (self.account.id, "critical", self.company_a.id): {
@@ -452,7 +456,7 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
             },
         }
         with mute_logger("odoo.sql_db"), self.assertLogs(PARTNER_LOG, level="ERROR") as logs:
-            activities = Partner._kam_create_alert_activities(alerts, fields.Date.today())
+            activities = self.env["kam.identification"]._create_alert_activities(alerts, fields.Date.today())
         self.assertIn(f"on res.partner({self.account2.id}) failed", "\n".join(logs.output))
         self.assertEqual(activities.mapped("summary"), ["Good alert"])
 
@@ -490,6 +494,11 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
 
     def test_old_rows_beyond_the_calendar_do_not_break_contact_logging(self):
         """A user path on an account with a bad old line: the line stops, the log is kept."""
+        # noon UTC: the same day in the users' time zone as in UTC
+        with freeze_time(datetime.datetime.combine(datetime.date.today(), datetime.time(12))):
+            self._check_old_rows_beyond_the_calendar()
+
+    def _check_old_rows_beyond_the_calendar(self):
         self._sql(
             "UPDATE kam_comm_plan_line SET interval_days = 999999999, cycle_date = %s, "
             "next_due_date = %s WHERE id = %s",

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Derived figures change only through the code that derives them.
 
 The head of KAM judges an account, and its KAM, by figures the application
@@ -20,7 +23,7 @@ from ..rules import risk
 from ..rules.account_plan import objective_progress, plan_progress
 from ..rules.cadence import cooldown_until
 from ..rules.dmu import dmu_coverage
-from .trust_common import TrustFixtures
+from .common import TrustFixtures
 
 ATTACKERS = ("kam_own", "kam_other", "salesman")
 # The guarded models and the field every one of them must guard (the list of
@@ -400,7 +403,7 @@ class TestTrustDerivedFields(TrustFixtures, TransactionCase):
                 self.assertIn(label, str(error))
                 self.assertIn("cannot be written", str(error))
                 self._assert_unchanged(record, fname, before)
-        # The attack of the issue: the identity through the health record and the dossier.
+        # The reported attack: the identity through the health record and the dossier.
         error = self._refused(lambda: self.dossier.with_user(kam).write({"kam_user_id": kam.id}))
         self.assertIsNone(error, "the KAM's own id is the current value: nothing to refuse")
         self.assertEqual(self.account.kam_status, "key")

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Who owns a key account: the identity (status, KAM, team, level, types, VIP)
 of a commercial entity changes only through a KAM Manager, whatever the write
 path (parent / is-company changes and Odoo's commercial-field sync, the
@@ -11,7 +14,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 ATTACKERS = ("salesman", "kam_other")
 

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Records stay on the accounts their users own, on every write path.
 
 A KAM user creates, changes and deletes KAM records only on the key accounts
@@ -17,7 +20,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .trust_common import PASSWORDS, TrustFixtures
+from .common import PASSWORDS, TrustFixtures
 
 TODAY = datetime.date.today()
 NEXT_YEAR = (TODAY.replace(year=TODAY.year + 1, month=1, day=1),

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import io
 
 import openpyxl
@@ -8,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .trust_common import TrustFixtures
+from .common import TrustFixtures
 
 BIRTHDAY = "1979-04-12"
 # What the fixture profile of Petra Person holds, as typed.

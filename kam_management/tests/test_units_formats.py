@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 import os
 import re
 
@@ -8,8 +11,7 @@ from lxml import etree
 from odoo import Command
 from odoo.tests import tagged
 
-from .comm_common import D, KamCommCase
-from .view_reader import ViewReader
+from .common import D, KamCommCase, ViewReader
 
 RISK_FIELDS = ("risk_score", "kam_risk_score")
 

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """White space (SPEC §8, digest §7.6): what similar key accounts buy and this
 one does not, with its yearly value at those accounts; one click to an
 opportunity.
@@ -25,7 +28,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .growth_common import GrowthFixtures
+from .common import GrowthFixtures
 
 
 class WhiteSpaceFixtures(GrowthFixtures):

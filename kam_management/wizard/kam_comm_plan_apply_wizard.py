@@ -1,4 +1,7 @@
-from odoo import fields, models
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import api, fields, models
 
 from ..models.kam_account_owned_mixin import kam_account_domain
 
@@ -14,6 +17,18 @@ class KamCommPlanApplyWizard(models.TransientModel):
         "res.partner", string="Accounts", required=True, domain=kam_account_domain
     )
     start_date = fields.Date(required=True, default=fields.Date.context_today)
+
+    @api.model
+    def _kam_open(self, **context):
+        """The wizard in a dialog; ``context`` gives the template or the accounts."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Apply Communication Plan"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
 
     def action_apply(self):
         self.ensure_one()

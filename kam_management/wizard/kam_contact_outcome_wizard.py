@@ -1,7 +1,11 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.kam_contact_log import CHANNELS, OUTCOMES
+from ..models.kam_contact_log import CHANNELS
+from ..models.kam_selections import CONTACT_OUTCOMES
 
 
 def _account_domain(wizard):
@@ -41,7 +45,7 @@ class KamContactOutcomeWizard(models.TransientModel):
     channel = fields.Selection(
         CHANNELS, compute="_compute_from_source", store=True, readonly=False, precompute=True, required=True
     )
-    outcome = fields.Selection(OUTCOMES, required=True)
+    outcome = fields.Selection(CONTACT_OUTCOMES, required=True)
     summary = fields.Text(compute="_compute_from_source", store=True, readonly=False, precompute=True)
     contact_ids = fields.Many2many(
         "res.partner",

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The other commands: run, peers, pytest-odoo, screenshots, lint, bench, i18n."""
 
 import glob

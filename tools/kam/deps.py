@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Odoo discovery, the Python that runs the tools, pip and apt-get.
 
 Order matters: Odoo is looked for first, before anything is installed, so

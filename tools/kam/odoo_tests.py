@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Run Odoo's own command line and record every test's outcome as JSON lines.
 
     python tools/kam/odoo_tests.py --results FILE [--all-post-install] -- <odoo arguments>

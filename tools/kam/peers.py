@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The peer stage: Odoo's own suites of the modules the addon extends.
 
 The same stock tests run twice, on two copies of one database: once with

@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """PostgreSQL: reuse a reachable server, or start a private cluster.
 
 ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD`` when set, else 127.0.0.1:5432

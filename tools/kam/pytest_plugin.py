@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """What Odoo's runner sets around each test and pytest-odoo 2.3 does not (Odoo 18).
 
 Loaded explicitly next to pytest-odoo (``-p pytest_odoo -p kam.pytest_plugin``,

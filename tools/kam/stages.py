@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """`make test`: its stages, each with its counts and time, and the summary line.
 
     lint      ruff and pylint-odoo
@@ -35,6 +38,10 @@ ADDON_TAGS = f"/{ADDON},-kam_screenshots"
 PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 PYTEST_ARGS = ["-p", "no:cacheprovider"]
 DEBIAN = ("chromium", "wkhtmltopdf", "pdftotext")
+# oca-odoo-pre-commit-hooks, run with the toolchain's Python (its console
+# scripts may not be on PATH), with the project's .oca_hooks.cfg.
+OCA_HOOK = "import sys; from oca_pre_commit_hooks.{} import main; sys.exit(main())"
+OCA_ARGS = ("--no-verbose", "--config", os.path.join(ROOT, ".oca_hooks.cfg"))
 
 
 class Stage:
@@ -66,6 +73,12 @@ def stage_lint(tc):
         ("ruff", [tc.python, "-m", "ruff", "check", ROOT]),
         ("pylint-odoo", [tc.python, "-m", "pylint", "--rcfile", os.path.join(ROOT, ".pylintrc"),
                          os.path.join(ROOT, ADDON)]),
+        # OCA's checks of the addon (manifest, data, views) and of its
+        # translations: the hooks of .pre-commit-config.yaml, a few seconds.
+        ("oca-checks-odoo-module", [tc.python, "-c", OCA_HOOK.format("cli"), *OCA_ARGS,
+                                    os.path.join(ROOT, ADDON)]),
+        ("oca-checks-po", [tc.python, "-c", OCA_HOOK.format("cli_po"), *OCA_ARGS,
+                           *sorted(glob.glob(os.path.join(ROOT, ADDON, "i18n", "*.po*")))]),
     ]
     passed = failed = 0
     for name, cmd in checks:

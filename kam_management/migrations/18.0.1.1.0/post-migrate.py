@@ -1,3 +1,6 @@
+# Copyright 2026 kam_management developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Key-account identity per company: move the former res.partner columns into
 ``kam.account`` rows (one per client and company).
 
@@ -12,6 +15,7 @@ on the rows.
 import logging
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools.convert import convert_file
 from odoo.tools.sql import column_exists, table_exists
 
 _logger = logging.getLogger(__name__)
@@ -29,7 +33,10 @@ TYPE_TABLE = "res_partner_kam_account_type_rel"
 
 
 def migrate(cr, version):
-    if not version or not column_exists(cr, "res_partner", "kam_status"):
+    if not version:
+        return
+    _reload_record_rules(api.Environment(cr, SUPERUSER_ID, {}))
+    if not column_exists(cr, "res_partner", "kam_status"):
         return
     columns = [column for column in SCALAR_COLUMNS if column_exists(cr, "res_partner", column)]
     has_team = table_exists(cr, TEAM_TABLE)
@@ -109,3 +116,13 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     env["kam.account"].search([])._kam_recompute_dependents()
     env.flush_all()
+
+
+def _reload_record_rules(env):
+    """The record rules are noupdate, so that an upgrade keeps what an
+    administrator changed; the rules of the versions before this one read the
+    former identity columns and are replaced once by the current ones."""
+    convert_file(
+        env, "kam_management", "security/kam_security_rules.xml", {}, mode="init",
+        noupdate=True, kind="data",
+    )
