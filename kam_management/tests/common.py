@@ -168,21 +168,23 @@ class KamCockpitFixtures:
 
     @classmethod
     def _cockpit_users(cls, prefix):
+        # the admin's time zone: "today" is the same day for every actor
         env = cls.env
         cls.kam = new_test_user(
-            env, login=f"{prefix}_kam", name="Tina Tour KAM", groups="kam_management.group_kam_user"
+            env, login=f"{prefix}_kam", name="Tina Tour KAM", groups="kam_management.group_kam_user",
+            tz=env.user.tz,
         )
         cls.other_kam = new_test_user(
             env, login=f"{prefix}_other_kam", name="Oscar Other KAM",
-            groups="kam_management.group_kam_user",
+            groups="kam_management.group_kam_user", tz=env.user.tz,
         )
         cls.head = new_test_user(
             env, login=f"{prefix}_head", name="Hanna Head of KAM",
-            groups="kam_management.group_kam_manager",
+            groups="kam_management.group_kam_manager", tz=env.user.tz,
         )
         cls.salesman = new_test_user(
             env, login=f"{prefix}_salesman", name="Sam Salesman",
-            groups="sales_team.group_sale_salesman",
+            groups="sales_team.group_sale_salesman", tz=env.user.tz,
         )
 
     @classmethod

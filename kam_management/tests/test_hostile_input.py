@@ -8,7 +8,7 @@ import xmlrpc.client
 import openpyxl
 from psycopg2 import DataError, IntegrityError
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import file_open, mute_logger
@@ -153,7 +153,7 @@ class TestHostileInput(HostileMixin, TransactionCase):
 
     def test_personal_dates_and_vip(self):
         with self.assertRaises(ValidationError) as caught:
-            self.profile.birthday = datetime.date.today() + datetime.timedelta(days=1)
+            self.profile.birthday = fields.Date.context_today(self.profile) + datetime.timedelta(days=1)
             self.env.flush_all()
         self.assertIn("cannot be in the future", str(caught.exception))
         self.profile.invalidate_recordset()
