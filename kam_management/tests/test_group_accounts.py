@@ -132,6 +132,10 @@ class TestGroupAccounts(GrowthFixtures, TransactionCase):
                 self._as(user, self.outsider).write({"parent_id": self.holding.id})
             self.assertFalse(self.outsider.parent_id)
             self.assertEqual(self.outsider.kam_group_id, self.outsider)
+        # Nor take a company out of it (its figures would leave the group's KAM for another).
+        with self.assertRaises(AccessError):
+            self._as(self.other_kam, self.sub).write({"parent_id": False})
+        self.assertEqual(self.division.kam_group_id, self.holding)
         # A new branch without figures may be created under the group by anyone.
         branch = self._as(self.salesman, self.env["res.partner"]).create({
             "name": "New Branch", "is_company": True, "parent_id": self.holding.id,
