@@ -192,8 +192,14 @@ class ResPartnerGroup(models.Model):
         return super()._auto_init()
 
     def write(self, vals):
-        """The KAM of a group reads its members' figures: only a KAM Manager moves a
-        company into or out of a group that somebody manages as a key account."""
+        """The KAM of a group reads its companies' figures: only a KAM Manager moves
+        a client into or out of a group (of more than one company) that somebody
+        manages as a key account.
+
+        Companies only: a person who changes account, or a partner that becomes
+        or stops being a company, changes its commercial entity, which the
+        identity checks of ``res_partner.py`` govern.
+        """
         if self.env.su or vals.keys().isdisjoint(("parent_id", "is_company")) or (
             self.env.user.has_group(KAM_MANAGER_GROUP)
         ):
@@ -201,9 +207,15 @@ class ResPartnerGroup(models.Model):
         scope = self.sudo().with_context(active_test=False).search([("id", "child_of", self.ids)])
         before = {partner.id: partner.kam_group_id for partner in scope}
         result = super().write(vals)
-        moved = scope.filtered(lambda partner: partner.kam_group_id != before[partner.id])
+        moved = scope.filtered(lambda partner: (
+            before[partner.id] and partner.kam_group_id and partner.kam_group_id != before[partner.id]
+        ))
         groups = moved.kam_group_id.union(*(before[partner.id] for partner in moved))
-        managed = groups._kam_group_managed()
+        # A group of these clients only (a company made a person, a company alone) opens nothing.
+        others = self.sudo().with_context(active_test=False).search([
+            ("kam_group_id", "in", groups.ids), ("id", "not in", moved.ids),
+        ]).kam_group_id
+        managed = (groups & others)._kam_group_managed()
         if managed:
             raise AccessError(self.env._(
                 "%(companies)s cannot join or leave the group of %(groups)s: the group is managed "

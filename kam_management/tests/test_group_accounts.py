@@ -90,7 +90,10 @@ class TestGroupAccounts(GrowthFixtures, TransactionCase):
         self.assertEqual(self.division.kam_group_id, self.sub)
         self.assertEqual(self.holding.kam_group_member_count, 1)
         self.env.invalidate_all()
-        self.assertAlmostEqual(self._as(self.kam, self.holding).kam_group_share, 20.0)
+        # The holding alone is no group; Subsidiary One heads the new one: 600 + 500 of 2 000.
+        self.assertEqual(self._as(self.kam, self.holding).kam_group_share, 0.0)
+        self.assertAlmostEqual(self._as(self.head, self.sub).kam_group_share, 55.0)
+        self.assertFalse(self._as(self.kam, self.sub).kam_group_figures_visible)
         self.sub.is_company = False  # a person now: Division Two stands alone
         self.assertEqual(self.division.kam_group_id, self.division)
 
@@ -129,6 +132,10 @@ class TestGroupAccounts(GrowthFixtures, TransactionCase):
                 self._as(user, self.outsider).write({"parent_id": self.holding.id})
             self.assertFalse(self.outsider.parent_id)
             self.assertEqual(self.outsider.kam_group_id, self.outsider)
+        # Nor take a company out of it (its figures would leave the group's KAM for another).
+        with self.assertRaises(AccessError):
+            self._as(self.other_kam, self.sub).write({"parent_id": False})
+        self.assertEqual(self.division.kam_group_id, self.holding)
         # A new branch without figures may be created under the group by anyone.
         branch = self._as(self.salesman, self.env["res.partner"]).create({
             "name": "New Branch", "is_company": True, "parent_id": self.holding.id,

@@ -10,13 +10,18 @@ registry.category("web_tour.tours").add("kam_group_account_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name='kam_group_share']:contains('75.00')",
-        },
-        {
             trigger: ".o_form_view .o_kam_group_lines .o_data_row:contains('Division Two')",
         },
         {
             trigger: ".o_form_view .o_kam_group_lines .o_data_row:contains('Subsidiary One')",
+        },
+        // The figures after the lines: the tab's first layout is no DOM change
+        // the tour would wait for, the lines arriving are.
+        {
+            trigger: ".o_form_view .o_field_widget[name='kam_group_dependency_level']:contains('Mono-Client')",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='kam_group_share']:contains('75.00')",
         },
         {
             trigger: ".o_form_view button[name='action_kam_open_group']",
