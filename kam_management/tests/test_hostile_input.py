@@ -168,7 +168,7 @@ class TestHostileInput(HostileMixin, TransactionCase):
         # A review date long gone is possible: the review is overdue at once.
         self.account.write({"kam_is_vip": True, "kam_vip_review_date": "1990-01-01"})
         self.assertTrue(self.person.kam_is_vip, "the contacts follow their account")
-        activities = self.env["res.partner"]._kam_raise_alerts(self.company_a, [self.account.id])
+        activities = self.env["kam.identification"]._raise_alerts(self.company_a, [self.account.id])
         kinds = activities.filtered(lambda act: act.res_id == self.account.id).mapped("kam_alert_kind")
         self.assertIn("vip_review", kinds)
 
