@@ -157,7 +157,9 @@ class TestKamScreenQueries(KamPerformanceCase):
         # +4 for feedback, referrals and win-back: the account's row (reference
         # client, end of the relationship), the feedback, the referral and the
         # win-back deal counts; +2 for a KAM, the record rules of feedback and referrals.
-        with self.assertQueryCount(perf_kam=50, perf_head=45):
+        # +3 for the Group tab (the group's companies, their figures, the group
+        # lines), +2 more for a KAM (the record rules of the group lines).
+        with self.assertQueryCount(perf_kam=55, perf_head=48):
             account.web_read(spec)
 
 
