@@ -157,8 +157,8 @@ class TestKamScreenQueries(KamPerformanceCase):
         # +4 for feedback, referrals and win-back: the account's row (reference
         # client, end of the relationship), the feedback, the referral and the
         # win-back deal counts; +2 for a KAM, the record rules of feedback and referrals.
-        # +3 for the Group tab (the group's companies, their figures, the group
-        # lines), +2 more for a KAM (the record rules of the group lines).
+        # The Group tab (its companies and their figures): +3, and +2 more for a
+        # KAM, whose reads go through the record rules.
         with self.assertQueryCount(perf_kam=55, perf_head=48):
             account.web_read(spec)
 
