@@ -17,7 +17,9 @@ class CrmLead(models.Model):
 
     kam_referral_id = fields.Many2one(
         "kam.referral", string="Referral", index="btree_not_null", ondelete="set null",
-        check_company=True, groups="kam_management.group_kam_user",
+        # not copied: a duplicate is a new deal, and a salesperson (who may not
+        # read the field) must be able to duplicate a deal
+        check_company=True, groups="kam_management.group_kam_user", copy=False,
         help="The recommendation this deal came of.",
     )
     kam_is_winback = fields.Boolean(
