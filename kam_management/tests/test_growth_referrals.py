@@ -112,6 +112,21 @@ class TestReferrals(KamGrowthCase):
         self.assertEqual((referral.lead_count, referral.won_count, referral.won_revenue), (2, 1, 5000.0))
         self.assertEqual(self.account.with_user(self.kam).kam_referral_count, 1)
 
+    def test_a_salesman_duplicates_a_referred_deal(self):
+        """Odoo's own flow for everyone: the copy is a new deal, not the referral's."""
+        prospect = self.env["res.partner"].create({"name": "Prospect Iron", "is_company": True})
+        referral = self.env["kam.referral"].with_user(self.kam).create({
+            "partner_id": self.account.id, "referrer_contact_id": self.person.id,
+            "referred_partner_id": prospect.id, "date": D(2025, 3, 1), "kind": "call",
+        })
+        lead = self.env["crm.lead"].create({
+            "name": "Referred deal", "type": "opportunity", "partner_id": prospect.id,
+            "kam_referral_id": referral.id, "user_id": self.salesman.id,
+        })
+        copy = lead.with_user(self.salesman).copy({"name": "Duplicate"})
+        self.assertEqual(copy.sudo().kam_referral_id, self.env["kam.referral"])
+        self.assertEqual(lead.kam_referral_id, referral)
+
     def test_the_parties_are_checked(self):
         with self.assertRaises(ValidationError):
             self.env["kam.referral"].create({
