@@ -29,13 +29,13 @@ class ResPartner(models.Model):
     @api.depends_context("company", "uid")
     @api.depends("kam_feedback_ids")
     def _compute_kam_feedback(self):
-        """Count, last score and its trend, read through the record rules (one query each)."""
+        """Count, last score and its trend, read through the record rules (one query)."""
         accounts = self.commercial_partner_id
         Feedback = self.env["kam.feedback"]
         domain = [("partner_id", "in", accounts.ids), ("company_id", "=", self.env.company.id)]
-        counts = dict(Feedback._read_group(domain, ["partner_id"], ["__count"]))
-        latest = {}
+        counts, latest = {}, {}
         for feedback in Feedback.search_fetch(domain, ["partner_id", "score", "trend"], order="date desc, id desc"):
+            counts[feedback.partner_id] = counts.get(feedback.partner_id, 0) + 1
             latest.setdefault(feedback.partner_id, feedback)
         for partner in self:
             account = partner.commercial_partner_id._origin

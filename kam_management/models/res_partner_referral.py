@@ -6,6 +6,11 @@ from odoo import api, fields, models
 KAM_USER_GROUP = "kam_management.group_kam_user"
 # The reference-client fields of the account's row shown on the partner.
 KAM_REFERENCE_FIELDS = ("kam_reference_client", "kam_reference_note")
+# The end of the relationship, shown by ``res_partner_winback`` (same compute).
+KAM_ROW_END_FIELDS = (
+    "kam_end_date", "kam_ended_by", "kam_end_reason", "kam_end_note", "kam_revivable",
+    "kam_winback_plan_date",
+)
 
 
 class ResPartner(models.Model):
@@ -38,11 +43,14 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("commercial_partner_id")
     def _compute_kam_reference(self):
+        """The reference-client and end-of-relationship fields of the account's
+        row (``res_partner_winback``) in one read of the rows."""
         rows = self._kam_growth_rows()
+        fnames = [fname for fname in (*KAM_REFERENCE_FIELDS, *KAM_ROW_END_FIELDS) if fname in self._fields]
         for partner in self:
             row = rows.get(partner)
-            partner.kam_reference_client = bool(row and row.kam_reference_client)
-            partner.kam_reference_note = row.kam_reference_note if row else False
+            for fname in fnames:
+                partner[fname] = row[fname] if row else False
 
     def _inverse_kam_reference(self):
         """The account's KAM, its team and the KAM managers name a reference client."""

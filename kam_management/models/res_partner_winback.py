@@ -18,39 +18,30 @@ class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_end_date = fields.Date(
-        string="Ended On", compute="_compute_kam_end", inverse="_inverse_kam_end", groups=KAM_USER_GROUP,
+        string="Ended On", compute="_compute_kam_reference", inverse="_inverse_kam_end", groups=KAM_USER_GROUP,
     )
     kam_ended_by = fields.Selection(
-        ENDED_BY, string="Ended By", compute="_compute_kam_end", inverse="_inverse_kam_end",
+        ENDED_BY, string="Ended By", compute="_compute_kam_reference", inverse="_inverse_kam_end",
         groups=KAM_USER_GROUP,
     )
     kam_end_reason = fields.Selection(
-        END_REASONS, string="End Reason", compute="_compute_kam_end", inverse="_inverse_kam_end",
+        END_REASONS, string="End Reason", compute="_compute_kam_reference", inverse="_inverse_kam_end",
         groups=KAM_USER_GROUP,
     )
     kam_end_note = fields.Text(
-        string="End Details", compute="_compute_kam_end", inverse="_inverse_kam_end", groups=KAM_USER_GROUP,
+        string="End Details", compute="_compute_kam_reference", inverse="_inverse_kam_end", groups=KAM_USER_GROUP,
     )
     kam_revivable = fields.Boolean(
-        string="May Come Back", compute="_compute_kam_end", inverse="_inverse_kam_end",
+        string="May Come Back", compute="_compute_kam_reference", inverse="_inverse_kam_end",
         groups=KAM_USER_GROUP,
         help="Revivable: the win-back plan keeps in touch 1–2 times a year.",
     )
     kam_winback_plan_date = fields.Date(
-        string="Win-Back Plan Applied On", compute="_compute_kam_end", groups=KAM_USER_GROUP,
+        string="Win-Back Plan Applied On", compute="_compute_kam_reference", groups=KAM_USER_GROUP,
     )
     kam_winback_lead_count = fields.Integer(
         string="Win-Back Deals", compute="_compute_kam_winback_lead_count", groups=KAM_USER_GROUP,
     )
-
-    @api.depends_context("company")
-    @api.depends("commercial_partner_id")
-    def _compute_kam_end(self):
-        rows = self._kam_growth_rows()
-        for partner in self:
-            row = rows.get(partner)
-            for fname in (*KAM_END_FIELDS, "kam_winback_plan_date"):
-                partner[fname] = row[fname] if row else False
 
     def _inverse_kam_end(self):
         """The end of a relationship is the head of KAM's record, like the status."""

@@ -15,7 +15,7 @@ the story of its own install day.
 """
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from freezegun import freeze_time
 
@@ -52,9 +52,7 @@ class TestDemoStory(TransactionCase):
                 "the database has demo data but not kam_management's: its demo failed to load",
             )
             self.skipTest("the database was created without demo data")
-        # Noon of the day the demo was installed: the demo's dates (server time) and
-        # the users' "today" (their time zone) fall on the same day at any hour.
-        freezer = freeze_time(datetime.combine(self.anchor.create_date.date(), time(12)))
+        freezer = freeze_time(self.anchor.create_date)
         freezer.start()
         self.addCleanup(freezer.stop)
         self.env.invalidate_all()

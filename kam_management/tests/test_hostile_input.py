@@ -153,6 +153,7 @@ class TestHostileInput(HostileMixin, TransactionCase):
 
     def test_personal_dates_and_vip(self):
         with self.assertRaises(ValidationError) as caught:
+            # tomorrow for the user (the rule reads the user's today, not the server's)
             self.profile.birthday = fields.Date.context_today(self.profile) + datetime.timedelta(days=1)
             self.env.flush_all()
         self.assertIn("cannot be in the future", str(caught.exception))

@@ -10,13 +10,10 @@ logged error naming it, the others continue).
 """
 
 import contextlib
-import datetime
 import json
 import math
 import xmlrpc.client
 from unittest.mock import patch
-
-from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
@@ -494,21 +491,18 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
 
     def test_old_rows_beyond_the_calendar_do_not_break_contact_logging(self):
         """A user path on an account with a bad old line: the line stops, the log is kept."""
-        # noon UTC: the same day in the users' time zone as in UTC
-        with freeze_time(datetime.datetime.combine(datetime.date.today(), datetime.time(12))):
-            self._check_old_rows_beyond_the_calendar()
-
-    def _check_old_rows_beyond_the_calendar(self):
+        # The user's today (the rules read it, not the server's date).
+        today = fields.Date.context_today(self.plan_line)
         self._sql(
             "UPDATE kam_comm_plan_line SET interval_days = 999999999, cycle_date = %s, "
             "next_due_date = %s WHERE id = %s",
-            datetime.date.today(), datetime.date.today(), self.plan_line.id,
+            today, today, self.plan_line.id,
         )
         self.plan_line.kind = "contact"
         with self.assertLogs("odoo.addons.kam_management.models.kam_comm_plan_line", level="WARNING"):
             log = self.env["kam.contact.log"].create({
                 "partner_id": self.account.id, "company_id": self.company_a.id,
-                "date": datetime.date.today(), "channel": "phone", "outcome": "positive",
+                "date": today, "channel": "phone", "outcome": "positive",
                 "user_ids": [Command.set(self.users["kam_own"].ids)], "summary": "Called",
             })
         self.assertTrue(log.exists())

@@ -182,6 +182,12 @@ class TestTrustDerivedFields(TrustFixtures, TransactionCase):
     # The attacks
     # ------------------------------------------------------------------
 
+
+    def _today_of(self, user):
+        """Today for ``user``, in their time zone: the date the code stamps for
+        them (it differs from the server's day around midnight)."""
+        return fields.Date.context_today(self.env["res.partner"].with_user(user))
+
     def test_guarded_fields_cover_the_computed_ones(self):
         """Every stored figure the addon computes without an inverse is guarded,
         and no guarded field is copied."""
@@ -329,7 +335,8 @@ class TestTrustDerivedFields(TrustFixtures, TransactionCase):
             ("kam.account.health", {"default_decision_user_id": manager.id,
                                     "default_decision_date": "2001-01-01",
                                     "default_risk_level": "high"},
-             lambda r: (r.decision_user_id, r.decision_date, r.risk_level) == (kam, self.today, "low")),
+             lambda r: (r.decision_user_id, r.decision_date, r.risk_level)
+             == (kam, self._today_of(kam), "low")),
             ("kam.comm.plan.line", {"default_state": "done", "default_last_done_date": "2001-01-01"},
              lambda r: (r.state, r.last_done_date) == ("planned", False)),
         ]
@@ -519,7 +526,7 @@ class TestTrustDerivedFields(TrustFixtures, TransactionCase):
         }))
         self.assertIn("cannot be set by hand", str(error), "even the head cannot sign for another")
         review.with_user(manager).write({"manager_comment": "Call the CFO."})
-        self.assertEqual((review.manager_id, review.comment_date), (manager, self.today))
+        self.assertEqual((review.manager_id, review.comment_date), (manager, self._today_of(manager)))
         review.with_user(manager).write({"manager_comment": False})
         self.assertFalse(review.manager_id or review.comment_date, "no comment, no signature")
 
@@ -529,7 +536,7 @@ class TestTrustDerivedFields(TrustFixtures, TransactionCase):
         self.env.cr.precommit.clear()  # tracking starts from this test's writes
         self.assertEqual(health.decision_user_id, manager)
         health.with_user(kam).write({"decision": "change_conditions"})
-        self.assertEqual((health.decision_user_id, health.decision_date), (kam, self.today))
+        self.assertEqual((health.decision_user_id, health.decision_date), (kam, self._today_of(kam)))
         health.with_user(manager).write({"decision": "change_conditions", "decision_notes": "Agreed."})
         self.assertEqual(health.decision_user_id, kam, "repeating the decision does not re-sign it")
         # Sending the current signature back with a new decision does not keep it.

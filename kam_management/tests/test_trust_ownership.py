@@ -15,7 +15,7 @@ rightful user still does the same thing.
 import base64
 import datetime
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -321,7 +321,9 @@ class TestTrustOwnership(OwnershipFixtures, TransactionCase):
             kam_contact_outcome="positive",
         ).action_feedback(feedback="Delivered on time")
         line.invalidate_recordset()
-        self.assertEqual((line.state, line.last_done_date), ("done", TODAY))
+        # done on the responsible user's today (their time zone)
+        done_on = fields.Date.context_today(line.with_user(self.kam_own))
+        self.assertEqual((line.state, line.last_done_date), ("done", done_on))
 
     # ------------------------------------------------------------------
     # Contacts and plans are on the account, not on one of its people
