@@ -132,7 +132,8 @@ class ResPartnerGroup(models.Model):
     @api.depends_context("company", "uid")
     @api.depends("kam_group_id")
     def _compute_kam_group_figures(self):
-        groups = self._origin.kam_group_id
+        # A company alone is no group: nothing to read for it.
+        groups = self._origin.filtered(lambda partner: partner.kam_group_member_count > 1).kam_group_id
         company = self.env.company
         visible = self.env["kam.account.owned.mixin"]._kam_owned_accounts(groups)
         figures = self._kam_group_figures(visible, company) if visible else {}
@@ -152,7 +153,7 @@ class ResPartnerGroup(models.Model):
     @api.depends_context("company", "uid")
     @api.depends("kam_group_id")
     def _compute_kam_group_line_ids(self):
-        groups = self._origin.kam_group_id
+        groups = self._origin.filtered(lambda partner: partner.kam_group_member_count > 1).kam_group_id
         lines = self.env["kam.group.report"]
         if groups:
             lines = lines.search([
