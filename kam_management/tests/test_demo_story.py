@@ -57,6 +57,7 @@ class TestDemoStory(TransactionCase):
         self.addCleanup(freezer.stop)
         self.env.invalidate_all()
         self.today = fields.Date.context_today(self.env["res.partner"])
+        self.demo_day = self.anchor.create_date.date()
 
     def _alert(self, partner, prefix):
         """The one open activity on ``partner`` whose summary starts with ``prefix``."""
@@ -172,7 +173,9 @@ class TestDemoStory(TransactionCase):
         line = self.env.ref("kam_management.kam_demo_line_deco_positive")
         self.assertEqual((line.cadence_kind, line.interval_days, line.positive_only),
                          ("interval", 10, True))
-        self.assertEqual(line.last_done_date, self.today - timedelta(days=12))
+        # the demo's dates are written on the server's day (UTC), which is the day
+        # before the admin's (Europe/Brussels) from 23:00 to 24:00 UTC
+        self.assertEqual(line.last_done_date, self.demo_day - timedelta(days=12))
         self.assertEqual(line.next_due_date, self.today)
 
     def test_deco_opportunity_tracks_a_tender(self):
@@ -219,7 +222,8 @@ class TestDemoStory(TransactionCase):
                 else:
                     self.assertNotIn("negative_contacts", data)
         deco = healths.filtered(lambda health: health.partner_id == self.deco)
-        self.assertIn("Last positive contact 12 days ago", deco.risk_reasons)
+        days = (self.today - (self.demo_day - timedelta(days=12))).days  # 12 but from 23:00 UTC
+        self.assertIn(f"Last positive contact {days} days ago", deco.risk_reasons)
 
     def test_logging_a_contact_refreshes_the_risk(self):
         """The risk follows a contact as soon as it is logged, not at the next nightly job."""
