@@ -165,7 +165,9 @@ class Recompute:
         self.env.invalidate_all()
 
     def floor(self, today):
-        """The same figures from the same rows, selected into a temporary table."""
+        """The same figures from the same rows, selected into a temporary table:
+        the aggregates, totals and levels the recompute writes, and the shares,
+        Pareto ranks and cumulative shares the readers derive from them."""
         from odoo.addons.kam_management.rules.shares import window_bounds
         from odoo.tools import SQL
 
@@ -175,7 +177,7 @@ class Recompute:
             with self.Metric._refresh_settings():
                 self.cr.execute(SQL(
                     "CREATE TEMP TABLE kam_bench_floor AS %s",
-                    self.Metric._metrics_query(company, date_from, date_to),
+                    self.Metric._metrics_query(company, date_from, date_to, with_pareto=True),
                 ))
             self.cr.execute("DROP TABLE kam_bench_floor")
         self.cr.commit()
@@ -258,8 +260,9 @@ class Recompute:
         self.cr.execute(
             """
             SELECT partner_id FROM kam_partner_metric
-             WHERE company_id = %s AND pareto_rank IS NOT NULL
-             ORDER BY pareto_rank OFFSET (SELECT count(*) / 2 FROM kam_partner_metric) LIMIT 1
+             WHERE company_id = %s AND basis_amount >= 0
+             ORDER BY basis_amount DESC, partner_id
+            OFFSET (SELECT count(*) / 2 FROM kam_partner_metric) LIMIT 1
             """, [self.company.id])
         [(partner_id,)] = self.cr.fetchall()
         journal = self.env["account.journal"].search(
@@ -466,7 +469,7 @@ def explain_normal_day(rc, day, args):
         hot_before = rc.hot_counters()
         for title, query in (
             ("the figures against the stored rows, and the writes, in one statement",
-             rc.Metric._write_query(rc.company, rc.Metric._diff_query(rc.company, date_from, date_to))),
+             rc.Metric._write_query(rc.company, date_from, date_to)),
         ):
             rc.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS, WAL) %s", query))
             plans.append(f"-- {title}\n" + "\n".join(row[0] for row in rc.cr.fetchall()))

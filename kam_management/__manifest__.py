@@ -5,7 +5,7 @@
     "name": "Key Account Management",
     "summary": "Key accounts, DMU, dossiers, communication plans and portfolio "
     "risk on top of Odoo CRM",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-management/kam_management",
     # Not an OCA module: the OCA keys with our own names (OCA adds

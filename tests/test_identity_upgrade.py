@@ -193,3 +193,9 @@ def test_upgrade_keeps_the_key_accounts(db, old_addon):
                     " AND column_name IN ('kam_lifecycle_block', 'kam_chosen_block')") == [("kam_chosen_block",)]
     # The daily cron runs the identification service.
     assert seen["cron"] == ["kam.identification", "model._cron_recompute()"]
+    # The shares, ranks and cumulative shares are derived when read: their
+    # former columns are dropped, the rows keep their own figures.
+    assert psql(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'kam_partner_metric'"
+                    " AND column_name IN ('share', 'margin_share', 'revenue_share', 'pareto_rank',"
+                    " 'cumulative_share', 'basis_amount') ORDER BY 1") == [("basis_amount",)]
+    assert psql(db, f"SELECT count(*) FROM kam_partner_metric WHERE partner_id = {ids['shared']}") == [(1,)]

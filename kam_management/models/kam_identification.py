@@ -227,20 +227,24 @@ class KamIdentification(models.AbstractModel):
             add(partner, kind, company, user, {"share": round(metric.share, 1)})
 
         # The few key accounts first (index on the status), then their metrics
-        # through the (partner, company) index: no scan of every client's row.
+        # through the (partner, company) index; their shares of the company's
+        # totals, as ``kam.partner.metric`` derives them.
         key_shares = self.env.execute_query(SQL(
             """
             WITH keys AS MATERIALIZED (
                 SELECT partner_id, company_id FROM kam_account WHERE kam_status = 'key'
             )
-            SELECT m.company_id, SUM(m.share)
+            SELECT m.company_id, SUM(%(share)s)
               FROM keys
               JOIN kam_partner_metric m
                 ON m.partner_id = keys.partner_id AND m.company_id = keys.company_id
-             WHERE m.company_id = ANY(%s)
+              JOIN %(totals)s t ON t.company_id = m.company_id
+             WHERE m.company_id = ANY(%(companies)s)
              GROUP BY m.company_id
             """,
-            companies.ids,
+            share=Metric._share_sql(SQL("m.basis_amount"), SQL("t.total_basis")),
+            totals=Metric._totals_sql(companies.ids),
+            companies=companies.ids,
         ))
         for company_id, total_share in key_shares:
             company = companies.browse(company_id)

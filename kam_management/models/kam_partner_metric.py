@@ -6,28 +6,41 @@ from contextlib import contextmanager
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
+from odoo.tools.query import Query
 from odoo.tools.sql import column_exists, drop_index
 
 from ..rules.shares import counts_in_shares, dependency_bands, window_bounds
 from .kam_selections import DEPENDENCY_LEVELS
 
-# Columns written by the recompute statement, in the order of its SELECT list.
+# Columns written by the recompute statement, in the order of its SELECT list:
+# what the client's own orders and invoices make, and the levels its share
+# reaches. They move when the client's own figures move, not every day.
 _METRIC_COLUMNS = (
     "invoiced_revenue", "ordered_revenue", "margin", "basis_amount",
     "order_count", "first_order_date", "last_order_date",
-    "avg_order_interval", "share", "margin_share", "revenue_share",
-    "pareto_rank", "cumulative_share", "dependency_level", "is_candidate", "order_block",
+    "avg_order_interval", "dependency_level", "is_candidate", "order_block",
 )
 
 # The same columns in the order the recompute compares a stored row with its
-# new values: those that move every day first (the comparison stops at the
-# first difference), the cheap ones before the numeric amounts.
+# new values: the cheap ones before the numeric amounts.
 _COMPARED_COLUMNS = (
-    "cumulative_share", "share", "pareto_rank", "revenue_share", "margin_share",
     "dependency_level", "is_candidate", "order_block", "order_count", "last_order_date",
     "first_order_date", "avg_order_interval", "margin", "basis_amount", "ordered_revenue",
     "invoiced_revenue",
 )
+
+# Derived when read (``_field_to_sql``): each moves with the company's totals
+# or with every other client, so storing them would rewrite every row every
+# day. {field: (the amount it is a share of, the company total it is a share of)}
+_SHARE_FIELDS = {
+    "share": ("basis_amount", "total_basis"),
+    "margin_share": ("margin", "total_margin"),
+    "revenue_share": ("invoiced_revenue", "total_invoiced"),
+}
+_PARETO_FIELDS = ("pareto_rank", "cumulative_share")
+
+# Columns of the dropped stored versions of the derived fields.
+_DERIVED_COLUMNS = (*_SHARE_FIELDS, *_PARETO_FIELDS)
 
 # The comparison operators the rules module may use in its dependency bands.
 _OPERATORS = {">": SQL(">"), ">=": SQL(">=")}
@@ -35,10 +48,9 @@ _OPERATORS = {">": SQL(">"), ">=": SQL(">=")}
 # Where the basis of the share comes from in the aggregate (company setting).
 _BASIS_COLUMNS = {"margin": "margin", "invoiced": "invoiced", "ordered": "ordered"}
 
-# Every share moves on a normal day (the window moves, the totals with it): the
-# rows are rewritten in place. Half-empty pages keep the new version of each
-# row on its page (a HOT update): no index is touched, the old version is
-# pruned by the next read of the page.
+# When the order-count settings change, most rows are rewritten in place.
+# Half-empty pages keep the new version of each row on its page (a HOT
+# update): no index is touched, the old version is pruned by the next read.
 _FILLFACTOR = 40
 
 
@@ -47,7 +59,12 @@ class KamPartnerMetric(models.Model):
 
     Rows are never edited by hand: ``_refresh_company`` rewrites them with
     set-based SQL per company, which is what keeps the daily recompute within
-    a small factor of a plain aggregate at 100 000 partners.
+    a small factor of a plain aggregate at 100 000 partners. A row holds what
+    the client's own orders and invoices make; its shares, rank and cumulative
+    share are derived from all the rows of its company when they are read,
+    searched, grouped or sorted (``_field_to_sql``): the window moves every
+    day, the totals with it, and the rows of the clients whose own figures
+    did not move are not rewritten.
     """
 
     _name = "kam.partner.metric"
@@ -100,17 +117,24 @@ class KamPartnerMetric(models.Model):
     avg_order_interval = fields.Float(
         string="Days Between Orders", readonly=True, aggregator="avg"
     )
-    # Ratios are float8 columns (no digits): computed once in SQL, compared
-    # exactly at the next recompute, displayed with two decimals.
+    # Derived from the rows of the company when read (see ``_field_to_sql``).
     share = fields.Float(
-        string="Share (%)", readonly=True,
+        string="Share (%)", compute="_compute_shares", search="_search_share",
         help="Share of the company's basis over the window.",
     )
-    margin_share = fields.Float(string="Margin Share (%)", readonly=True)
-    revenue_share = fields.Float(string="Revenue Share (%)", readonly=True)
-    pareto_rank = fields.Integer(readonly=True, aggregator="min")
+    margin_share = fields.Float(
+        string="Margin Share (%)", compute="_compute_shares", search="_search_margin_share",
+    )
+    revenue_share = fields.Float(
+        string="Revenue Share (%)", compute="_compute_shares", search="_search_revenue_share",
+    )
+    pareto_rank = fields.Integer(
+        compute="_compute_pareto", search="_search_pareto_rank", aggregator="min",
+        help="Rank of the client by its basis in the company (1: the largest).",
+    )
     cumulative_share = fields.Float(
-        string="Cumulative Share (%)", readonly=True, aggregator="max",
+        string="Cumulative Share (%)", compute="_compute_pareto", search="_search_cumulative_share",
+        aggregator="max",
         help="Share of the basis brought by this client and all clients ranked before it.",
     )
     # Indexed for the few rows that are not 'none' (see ``init``).
@@ -156,7 +180,10 @@ class KamPartnerMetric(models.Model):
         # Databases installed when the rows had a create/write user and date
         # keep these columns (Odoo never drops its magic columns): their
         # foreign keys would still be checked on every row the first run inserts.
-        stale = [name for name in ("create_uid", "write_uid", "create_date", "write_date")
+        # So do databases installed when the shares, ranks and cumulative
+        # shares were stored: their rows would stay wider than needed.
+        stale = [name for name in ("create_uid", "write_uid", "create_date", "write_date",
+                                   *_DERIVED_COLUMNS)
                  if column_exists(cr, self._table, name)]
         if stale:
             cr.execute(SQL("ALTER TABLE %s %s", SQL.identifier(self._table), SQL(", ").join(
@@ -190,13 +217,158 @@ class KamPartnerMetric(models.Model):
         negative = (operator == "=") == value
         return [("basis_amount", "<" if negative else ">=", 0)]
 
+    @api.depends("basis_amount", "margin", "invoiced_revenue", "company_id")
+    def _compute_shares(self):
+        # Depends on the other rows of the company too: the recompute, which
+        # writes them, invalidates the whole model.
+        self._read_derived(list(_SHARE_FIELDS))
+
+    @api.depends("basis_amount", "partner_id", "company_id")
+    def _compute_pareto(self):
+        self._read_derived(list(_PARETO_FIELDS))
+
+    def _search_share(self, operator, value):
+        return self._search_derived("share", operator, value)
+
+    def _search_margin_share(self, operator, value):
+        return self._search_derived("margin_share", operator, value)
+
+    def _search_revenue_share(self, operator, value):
+        return self._search_derived("revenue_share", operator, value)
+
+    def _search_pareto_rank(self, operator, value):
+        return self._search_derived("pareto_rank", operator, value)
+
+    def _search_cumulative_share(self, operator, value):
+        return self._search_derived("cumulative_share", operator, value)
+
+    def _search_derived(self, fname, operator, value):
+        # Compared in SQL through ``_field_to_sql``, as a stored column would be.
+        query = Query(self.env, self._table, self._table_sql)
+        query.add_where(self._condition_to_sql(self._table, fname, operator, value, query))
+        return [("id", "in", query)]
+
+    # ------------------------------------------------------------------
+    # Derived figures in SQL
+    # ------------------------------------------------------------------
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The shares from the company's totals, the Pareto rank and the
+        cumulative share from the ranking of the company's rows: each a join on
+        one pass over these rows, shared by all the derived fields of a query."""
+        if fname in _SHARE_FIELDS:
+            amount, total = _SHARE_FIELDS[fname]
+            totals = self._derived_join(alias, query, "kam_totals", self._totals_sql(), "company_id")
+            return self._share_sql(
+                self._column_sql(alias, amount, flush), SQL.identifier(totals, total)
+            )
+        if fname in _PARETO_FIELDS:
+            ranking = self._derived_join(alias, query, "kam_pareto", self._ranking_sql(), "id")
+            if fname == "pareto_rank":
+                return SQL.identifier(ranking, "pareto_rank")
+            totals = self._derived_join(alias, query, "kam_totals", self._totals_sql(), "company_id")
+            return self._share_sql(
+                SQL.identifier(ranking, "running_basis"), SQL.identifier(totals, "total_basis"),
+                self._column_sql(alias, "basis_amount", flush),
+            )
+        return super()._field_to_sql(alias, fname, query, flush)
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """The rank and the cumulative share follow the basis (largest first,
+        then the partner): sorted on the row's own columns, without ranking the
+        company. The clients kept out of the shares (a negative basis) have no
+        rank and sort as nulls do."""
+        if field_name not in _PARETO_FIELDS:
+            return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+        descending = direction.code == "DESC"
+        nulls_first = nulls.code == "NULLS FIRST" or (descending and nulls.code != "NULLS LAST")
+        basis = self._column_sql(alias, "basis_amount")
+        return SQL(
+            "(%(basis)s %(outside)s 0), %(basis)s %(basis_order)s, %(partner)s %(partner_order)s",
+            basis=basis,
+            outside=SQL(">=") if nulls_first else SQL("<"),
+            basis_order=SQL("ASC") if descending else SQL("DESC"),
+            partner=self._column_sql(alias, "partner_id"),
+            partner_order=SQL("DESC") if descending else SQL("ASC"),
+        )
+
+    def _column_sql(self, alias, fname, flush=True):
+        return SQL.identifier(alias, fname, to_flush=self._fields[fname] if flush else None)
+
+    def _derived_join(self, alias, query, link, table, column):
+        """Left join ``table`` on ``column`` to ``alias`` once per query; the
+        alias of the join (a correlated subquery when there is no query)."""
+        if query is None:
+            raise ValueError(f"Cannot derive the fields of {self._name!r} without a query")
+        joined = query.make_alias(alias, link)
+        query.add_join("LEFT JOIN", joined, table, SQL(
+            "%s = %s", SQL.identifier(joined, column), SQL.identifier(alias, column),
+        ))
+        return joined
+
+    def _flushed(self, *fnames):
+        """An empty SQL that flushes ``fnames`` of the metrics before it runs."""
+        return SQL("").join(SQL("", to_flush=self._fields[fname]) for fname in fnames)
+
+    @api.model
+    def _totals_sql(self, company_ids=None):
+        """What the shares of each company (of ``company_ids``, all when None)
+        are measured on: the sums of the amounts that are not negative
+        (``rules.shares.counts_in_shares``)."""
+        return SQL(
+            """(SELECT company_id,
+                       SUM(basis_amount) FILTER (WHERE basis_amount >= 0) AS total_basis,
+                       SUM(margin) FILTER (WHERE margin >= 0) AS total_margin,
+                       SUM(invoiced_revenue) FILTER (WHERE invoiced_revenue >= 0) AS total_invoiced
+                  FROM kam_partner_metric%s
+                 WHERE %s
+                 GROUP BY company_id)""",
+            self._flushed("company_id", "basis_amount", "margin", "invoiced_revenue"),
+            SQL("company_id = ANY(%s)", list(company_ids)) if company_ids is not None else SQL("TRUE"),
+        )
+
+    @api.model
+    def _ranking_sql(self):
+        """The Pareto curve of each company: the clients that count in the
+        shares by basis, largest first (ties by partner), with the basis
+        reached up to each (``rules.shares.pareto``)."""
+        return SQL(
+            """(SELECT id,
+                       ROW_NUMBER() OVER w AS pareto_rank,
+                       SUM(basis_amount) OVER (w ROWS UNBOUNDED PRECEDING) AS running_basis
+                  FROM kam_partner_metric%s
+                 WHERE basis_amount >= 0
+                WINDOW w AS (PARTITION BY company_id ORDER BY basis_amount DESC, partner_id))""",
+            self._flushed("company_id", "partner_id", "basis_amount"),
+        )
+
+    def _read_derived(self, fnames):
+        """Set ``fnames`` (derived fields) of these rows from one query."""
+        ids = [metric_id for metric_id in self._origin.ids if metric_id]
+        values = {}
+        if ids:
+            query = Query(self.env, self._table, self._table_sql)
+            query.add_where(SQL("%s = ANY(%s)", SQL.identifier(self._table, "id"), ids))
+            values = {
+                row[0]: row[1:]
+                for row in self.env.execute_query(query.select(
+                    SQL.identifier(self._table, "id"),
+                    *(self._field_to_sql(self._table, fname, query) for fname in fnames),
+                ))
+            }
+        for metric in self:
+            row = values.get(metric._origin.id) or (None,) * len(fnames)
+            for fname, value in zip(fnames, row, strict=True):
+                metric[fname] = value or 0
+
     @api.model
     def _refresh_company(self, company, partner_ids=None, today=None):
         """Rewrite the metrics of ``company``.
 
-        Totals, shares and ranks are always computed over all the company's
-        clients; ``partner_ids`` (commercial partners) only limits the rows
-        written. Rows of clients without any activity left are deleted.
+        Rows of clients without any activity left are deleted.
+        ``partner_ids`` (commercial partners) limits the rows updated and
+        deleted; the clients without a row get theirs, so that the shares and
+        ranks, derived from all the company's rows, measure the whole company.
         Returns ``(partner id, company id, previous order block)`` of the rows
         whose block earned by orders moved (new, changed or deleted rows) on
         the accounts followed in key-account management.
@@ -204,15 +376,17 @@ class KamPartnerMetric(models.Model):
         One statement: the figures against the stored rows, in one join
         (``_diff_query``: none when nothing changed), kept in memory for the
         statement; then these rows are updated in place, inserted or deleted
-        (``_write_query``).
+        (``_write_query``). On a normal day only the clients whose own orders
+        or invoices moved in or out of the window are written: their shares,
+        ranks and cumulative shares are derived when read.
         """
         today = today or fields.Date.context_today(self)
         date_from, date_to = window_bounds(today, company.kam_window_months)
         self.env.flush_all()
         with self._refresh_settings():
-            rows = self.env.execute_query(self._write_query(
-                company, self._diff_query(company, date_from, date_to), partner_ids,
-            ))
+            rows = self.env.execute_query(
+                self._write_query(company, date_from, date_to, partner_ids)
+            )
         self.invalidate_model()
         return rows
 
@@ -235,17 +409,27 @@ class KamPartnerMetric(models.Model):
         ))
 
     @api.model
-    def _metrics_query(self, company, date_from, date_to):
+    def _metrics_query(self, company, date_from, date_to, with_pareto=False):
         """The figures of every client of ``company`` with activity in the window,
-        one row per commercial partner: ``partner_id`` and ``_METRIC_COLUMNS``.
+        one row per commercial partner: ``partner_id`` and ``_METRIC_COLUMNS``;
+        with ``with_pareto``, also the shares, the Pareto rank and the
+        cumulative share, as they are derived when read (every figure users
+        see, from the same rows: the benchmark's floor)."""
+        return SQL(
+            "WITH %s SELECT * FROM computed",
+            self._metrics_ctes(company, date_from, date_to, with_pareto),
+        )
+
+    @api.model
+    def _metrics_ctes(self, company, date_from, date_to, with_pareto=False):
+        """The CTEs of ``_metrics_query``, the last one ``computed``.
 
         Aggregates of the posted invoices and of the confirmed orders (one pass
-        over each table), totals, Pareto ranks and shares with window functions.
-        A client whose amount is negative is kept out of the total of that
-        amount and gets no share of it; one whose basis is negative gets no
-        rank nor cumulative share (``rules.shares.counts_in_shares``): the
-        shares of the others add up to 100 %. This is also the floor the
-        benchmark measures the recompute against (the same rows, not written).
+        over each table), the company's totals, and the levels each client's
+        share reaches. A client whose amount is negative is kept out of the
+        total of that amount and gets no share of it
+        (``rules.shares.counts_in_shares``): the shares of the others add up
+        to 100 %.
         """
         start = fields.Datetime.to_datetime(date_from)
         end = fields.Datetime.to_datetime(fields.Date.add(date_to, days=1))
@@ -266,9 +450,29 @@ class KamPartnerMetric(models.Model):
             company.kam_window_months,
             company.kam_absolute_threshold or 0.0,
         )
+        pareto_columns = pareto_window = pareto_output = SQL()
+        if with_pareto:
+            # negative bases sort last: the ranks and running totals of the
+            # others are those of the clients that count
+            pareto_columns = SQL(
+                """, %(margin_share)s AS margin_share, %(revenue_share)s AS revenue_share,
+                   (CASE WHEN agg.%(basis)s >= 0 THEN ROW_NUMBER() OVER w END)::int AS pareto_rank,
+                   %(cumulative_share)s AS cumulative_share""",
+                basis=basis,
+                margin_share=self._share_sql(SQL("agg.margin"), SQL("t.total_margin")),
+                revenue_share=self._share_sql(SQL("agg.invoiced"), SQL("t.total_invoiced")),
+                cumulative_share=self._share_sql(
+                    SQL("SUM(agg.%s) OVER (w ROWS UNBOUNDED PRECEDING)", basis),
+                    SQL("t.total_basis"), SQL("agg.%s", basis),
+                ),
+            )
+            pareto_window = SQL("WINDOW w AS (ORDER BY agg.%s DESC, agg.partner_id)", basis)
+            pareto_output = SQL(
+                ", share, margin_share, revenue_share, pareto_rank, cumulative_share"
+            )
         return SQL(
             """
-            WITH inv AS (
+            inv AS (
                 -- Odoo stores each invoice's untaxed amount in company currency,
                 -- signed (refunds negative): one row per invoice, not per line.
                 SELECT am.commercial_partner_id AS partner_id,
@@ -315,40 +519,27 @@ class KamPartnerMetric(models.Model):
                        SUM(margin) FILTER (WHERE margin >= 0) AS total_margin,
                        SUM(invoiced) FILTER (WHERE invoiced >= 0) AS total_invoiced
                   FROM agg
-            ), ranked AS (
-                -- negative bases sort last: the ranks and running totals of the
-                -- others are those of the clients that count
-                SELECT agg.*,
-                       agg.%(basis)s AS basis,
-                       ROW_NUMBER() OVER w AS pareto_rank,
-                       SUM(agg.%(basis)s) OVER (w ROWS UNBOUNDED PRECEDING) AS running_basis
-                  FROM agg
-                WINDOW w AS (ORDER BY agg.%(basis)s DESC, agg.partner_id)
-            ), shared AS (
-                -- float8 as the columns are: an unchanged row compares equal
-                SELECT r.*,
-                       %(share)s AS share,
-                       %(margin_share)s AS margin_share,
-                       %(revenue_share)s AS revenue_share,
-                       %(cumulative_share)s AS cumulative_share,
-                       CASE WHEN r.order_count > 1
-                            THEN (r.last_order_date - r.first_order_date)::float8 / (r.order_count - 1)
-                            ELSE 0 END AS avg_order_interval
-                  FROM ranked r
-                 CROSS JOIN totals t
+            ), computed AS (
+                SELECT partner_id,
+                       invoiced AS invoiced_revenue, ordered AS ordered_revenue, margin,
+                       basis AS basis_amount, order_count, first_order_date, last_order_date,
+                       CASE WHEN order_count > 1
+                            THEN (last_order_date - first_order_date)::float8 / (order_count - 1)
+                            ELSE 0 END AS avg_order_interval,
+                       (%(dependency)s)::varchar AS dependency_level,
+                       %(candidate)s AS is_candidate,
+                       (CASE WHEN order_count >= %(regular_orders)s THEN 'regular'
+                             WHEN order_count >= %(working_orders)s THEN 'working'
+                        END)::varchar AS order_block
+                       %(pareto_output)s
+                  FROM (
+                      -- float8 as the derived fields are: the same share
+                      SELECT agg.*, agg.%(basis)s AS basis, %(share)s AS share
+                             %(pareto_columns)s
+                        FROM agg CROSS JOIN totals t
+                      %(pareto_window)s
+                  ) shared
             )
-            SELECT partner_id,
-                   invoiced AS invoiced_revenue, ordered AS ordered_revenue, margin,
-                   basis AS basis_amount, order_count,
-                   first_order_date, last_order_date, avg_order_interval, share,
-                   margin_share, revenue_share,
-                   (CASE WHEN basis >= 0 THEN pareto_rank END)::int AS pareto_rank,
-                   cumulative_share, (%(dependency)s)::varchar AS dependency_level,
-                   %(candidate)s AS is_candidate,
-                   (CASE WHEN order_count >= %(regular_orders)s THEN 'regular'
-                         WHEN order_count >= %(working_orders)s THEN 'working'
-                    END)::varchar AS order_block
-              FROM shared
             """,
             company=company.id,
             working_orders=company.kam_working_orders,
@@ -358,14 +549,12 @@ class KamPartnerMetric(models.Model):
             start=start,
             end=end,
             basis=basis,
-            share=self._share_sql(SQL("r.basis"), SQL("t.total_basis")),
-            margin_share=self._share_sql(SQL("r.margin"), SQL("t.total_margin")),
-            revenue_share=self._share_sql(SQL("r.invoiced"), SQL("t.total_invoiced")),
-            cumulative_share=self._share_sql(
-                SQL("r.running_basis"), SQL("t.total_basis"), SQL("r.basis")
-            ),
+            share=self._share_sql(SQL("agg.%s", basis), SQL("t.total_basis")),
             dependency=dependency,
             candidate=candidate,
+            pareto_columns=pareto_columns,
+            pareto_window=pareto_window,
+            pareto_output=pareto_output,
         )
 
     @api.model
@@ -381,17 +570,17 @@ class KamPartnerMetric(models.Model):
         )
 
     @api.model
-    def _diff_query(self, company, date_from, date_to):
-        """The figures of ``_metrics_query`` against the stored rows of the
-        company, in one join: the rows to insert (no ``metric_id``), to update
-        (both) and to delete (no ``partner_id``). Unchanged rows are left out:
-        they are not written (no row lock, no new row version)."""
+    def _diff_query(self, company):
+        """The figures of ``computed`` (``_metrics_ctes``) against the stored
+        rows of the company, in one join: the rows to insert (no
+        ``metric_id``), to update (both) and to delete (no ``partner_id``).
+        Unchanged rows are left out: they are not written (no row lock, no new
+        row version)."""
         new_values = SQL(", ").join(SQL.identifier("c", name) for name in _COMPARED_COLUMNS)
         old_values = SQL(", ").join(SQL.identifier("m", name) for name in _COMPARED_COLUMNS)
         stored = SQL(", ").join(SQL.identifier(name) for name in _COMPARED_COLUMNS)
         return SQL(
             """
-            WITH computed AS (%(computed)s)
             SELECT c.*, m.id AS metric_id, m.partner_id AS metric_partner_id,
                    m.order_block AS old_order_block,
                    m.order_block IS DISTINCT FROM c.order_block AS block_moved
@@ -402,7 +591,6 @@ class KamPartnerMetric(models.Model):
              WHERE m.id IS NULL OR c.partner_id IS NULL
                 OR (%(old_values)s) IS DISTINCT FROM (%(new_values)s)
             """,
-            computed=self._metrics_query(company, date_from, date_to),
             company=company.id,
             stored=stored,
             old_values=old_values,
@@ -410,11 +598,12 @@ class KamPartnerMetric(models.Model):
         )
 
     @api.model
-    def _write_query(self, company, diff, partner_ids=None):
-        """Write the rows of ``diff`` (``_diff_query``) of
-        ``partner_ids`` (all when None): changed rows updated in place (their
-        row's page keeps room for it: a HOT update), new rows inserted, rows
-        of partners without activity deleted. Returns the partner, company and
+    def _write_query(self, company, date_from, date_to, partner_ids=None):
+        """Write the rows that changed (``_diff_query``) of ``partner_ids``
+        (all when None): changed rows updated in place (their row's page keeps
+        room for it: a HOT update), rows of partners without activity deleted.
+        New rows are inserted for every client: the shares and ranks of the
+        selected ones are derived from all the clients of the company. Returns the partner, company and
         previous order block of the rows whose block earned by orders moved,
         for the accounts followed in key-account management (key, candidate or
         former in a company)."""
@@ -435,7 +624,7 @@ class KamPartnerMetric(models.Model):
         )
         return SQL(
             """
-            WITH kam_partner_metric_diff AS MATERIALIZED (%(diff)s),
+            WITH %(ctes)s, kam_partner_metric_diff AS MATERIALIZED (%(diff)s),
             updated AS (
                 UPDATE kam_partner_metric m
                    SET %(updates)s
@@ -446,7 +635,7 @@ class KamPartnerMetric(models.Model):
                 INSERT INTO kam_partner_metric (partner_id, company_id, %(columns)s)
                 SELECT d.partner_id, %(company)s, %(values)s
                   FROM kam_partner_metric_diff d
-                 WHERE d.metric_id IS NULL AND %(scope)s
+                 WHERE d.metric_id IS NULL
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET %(excluded)s
             ), gone AS (
                 DELETE FROM kam_partner_metric
@@ -455,7 +644,8 @@ class KamPartnerMetric(models.Model):
             )
             SELECT COALESCE(d.partner_id, d.metric_partner_id), %(company)s, d.old_order_block
               FROM kam_partner_metric_diff d
-             WHERE d.block_moved AND (%(scope)s OR d.partner_id IS NULL AND %(metric_scope)s)
+             WHERE d.block_moved
+               AND (%(scope)s OR d.metric_id IS NULL OR d.partner_id IS NULL AND %(metric_scope)s)
                -- only the accounts followed in key-account management have
                -- their block moves told in their chatter
                AND EXISTS (SELECT FROM kam_account a
@@ -463,7 +653,8 @@ class KamPartnerMetric(models.Model):
                               AND a.kam_status != 'none')
             """,
             company=company.id,
-            diff=diff,
+            ctes=self._metrics_ctes(company, date_from, date_to),
+            diff=self._diff_query(company),
             columns=columns,
             scope=scope,
             metric_scope=metric_scope,

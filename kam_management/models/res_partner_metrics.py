@@ -69,8 +69,10 @@ class ResPartner(models.Model):
     kam_last_order_date = fields.Date(
         string="Last Order", compute="_compute_kam_metrics", groups=KAM_USER_GROUP
     )
+    # Its own compute: the rank is derived from all the clients of the company,
+    # read only where it is shown.
     kam_pareto_rank = fields.Integer(
-        string="Pareto Rank", compute="_compute_kam_metrics", groups=KAM_USER_GROUP
+        string="Pareto Rank", compute="_compute_kam_pareto_rank", groups=KAM_USER_GROUP
     )
 
     @api.depends_context("company")
@@ -110,7 +112,7 @@ class ResPartner(models.Model):
         """Figures of the current company, read with the user's rights, one query."""
         metrics = self._kam_current_metrics([
             "share", "margin_share", "invoiced_revenue", "ordered_revenue", "margin",
-            "order_count", "last_order_date", "pareto_rank",
+            "order_count", "last_order_date",
         ])
         empty = self.env["kam.partner.metric"]
         for partner in self:
@@ -123,7 +125,13 @@ class ResPartner(models.Model):
             partner.kam_margin = metric.margin
             partner.kam_order_count = metric.order_count
             partner.kam_last_order_date = metric.last_order_date
-            partner.kam_pareto_rank = metric.pareto_rank
+
+    @api.depends_context("company", "uid")
+    @api.depends("commercial_partner_id")
+    def _compute_kam_pareto_rank(self):
+        # The rows of the page's metrics: their ranks in one query.
+        for partner in self:
+            partner.kam_pareto_rank = partner.kam_metric_id.pareto_rank
 
     def action_kam_recompute_metrics(self):
         """Server action: refresh the metrics of the selected partners in the

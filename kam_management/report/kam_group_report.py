@@ -81,6 +81,8 @@ class KamGroupReport(models.Model):
 
     @property
     def _table_query(self):
+        # The shares of the company's totals, as the metrics derive them.
+        Metric = self.env["kam.partner.metric"]
         return SQL(
             """
             WITH members AS (
@@ -116,8 +118,8 @@ class KamGroupReport(models.Model):
                    COALESCE(metric.basis_amount, 0) AS basis_amount,
                    COALESCE(metric.order_count, 0) AS order_count,
                    metric.last_order_date,
-                   COALESCE(metric.share, 0) AS share,
-                   COALESCE(metric.margin_share, 0) AS margin_share,
+                   COALESCE(%(share)s, 0) AS share,
+                   COALESCE(%(margin_share)s, 0) AS margin_share,
                    COALESCE(metric.dependency_level, 'none') AS dependency_level,
                    CASE WHEN SUM(COALESCE(metric.basis_amount, 0))
                                  OVER (PARTITION BY r.company_id, r.group_id) > 0
@@ -128,9 +130,13 @@ class KamGroupReport(models.Model):
               FROM scoped r
          LEFT JOIN kam_partner_metric metric
                 ON metric.partner_id = r.partner_id AND metric.company_id = r.company_id
+         LEFT JOIN %(totals)s totals ON totals.company_id = metric.company_id
          LEFT JOIN kam_account ka
                 ON ka.partner_id = r.partner_id AND ka.company_id = r.company_id
-            """
+            """,
+            share=Metric._share_sql(SQL("metric.basis_amount"), SQL("totals.total_basis")),
+            margin_share=Metric._share_sql(SQL("metric.margin"), SQL("totals.total_margin")),
+            totals=Metric._totals_sql(),
         )
 
     def _compute_kam_group_user_ids(self):

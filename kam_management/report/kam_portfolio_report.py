@@ -82,6 +82,8 @@ class KamPortfolioReport(models.Model):
 
     @property
     def _table_query(self):
+        # The shares, ranks and cumulative shares as the metrics derive them.
+        Metric = self.env["kam.partner.metric"]
         return SQL(
             """
             WITH accounts AS (
@@ -106,10 +108,10 @@ class KamPortfolioReport(models.Model):
                    COALESCE(m.ordered_revenue, 0) AS ordered_revenue,
                    COALESCE(m.margin, 0) AS margin,
                    COALESCE(m.basis_amount, 0) AS basis_amount,
-                   COALESCE(m.share, 0) AS share,
-                   COALESCE(m.margin_share, 0) AS margin_share,
-                   m.cumulative_share,
-                   m.pareto_rank,
+                   COALESCE(%(share)s, 0) AS share,
+                   COALESCE(%(margin_share)s, 0) AS margin_share,
+                   %(cumulative_share)s AS cumulative_share,
+                   pr.pareto_rank,
                    COALESCE(m.dependency_level, 'none') AS dependency_level,
                    COALESCE(m.order_count, 0) AS order_count,
                    m.last_order_date,
@@ -132,6 +134,8 @@ class KamPortfolioReport(models.Model):
                 ON ka.partner_id = a.partner_id AND ka.company_id = a.company_id
          LEFT JOIN kam_partner_metric m
                 ON m.partner_id = a.partner_id AND m.company_id = a.company_id
+         LEFT JOIN %(totals)s t ON t.company_id = m.company_id
+         LEFT JOIN %(ranking)s pr ON pr.id = m.id
          LEFT JOIN kam_dossier d
                 ON d.partner_id = a.partner_id AND d.company_id = a.company_id AND d.active
          LEFT JOIN kam_account_health h
@@ -145,7 +149,14 @@ class KamPortfolioReport(models.Model):
                  ORDER BY pl.date_to DESC, pl.id DESC
                     LIMIT 1
                    ) plan ON TRUE
-            """
+            """,
+            share=Metric._share_sql(SQL("m.basis_amount"), SQL("t.total_basis")),
+            margin_share=Metric._share_sql(SQL("m.margin"), SQL("t.total_margin")),
+            cumulative_share=Metric._share_sql(
+                SQL("pr.running_basis"), SQL("t.total_basis"), SQL("m.basis_amount")
+            ),
+            totals=Metric._totals_sql(),
+            ranking=Metric._ranking_sql(),
         )
 
     def action_open_partner(self):

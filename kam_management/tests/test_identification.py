@@ -217,6 +217,71 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
                          "unchanged rows are not rewritten")
         self.assertEqual(self.env.execute_query(SQL("SHOW jit")), [(jit_before,)])
 
+    def test_normal_day_rewrites_only_the_clients_whose_figures_moved(self):
+        self._recompute()
+        locations = SQL(
+            "SELECT partner_id, ctid::text FROM kam_partner_metric WHERE company_id = %s", self.company.id,
+        )
+        before = dict(self.env.execute_query(locations))
+        shares_before = {name: metric.share for name, metric in self._metrics().items()}
+        # The window of 2024-08-08 starts on 2023-08-09: G's only order leaves
+        # it, and with it the company's total margin.
+        self._recompute(today="2024-08-08")
+        after = dict(self.env.execute_query(locations))
+        g = self.c["G"].id
+        self.assertNotEqual(after[g], before[g], "G's own figures moved")
+        self.assertEqual({pid: loc for pid, loc in after.items() if pid != g},
+                         {pid: loc for pid, loc in before.items() if pid != g},
+                         "the rows of the clients whose own figures did not move are not rewritten")
+        margins = dict(MARGINS, G=0)
+        total = rules.share_total(margins.values())
+        ranking = rules.pareto(margins)
+        metrics = self._metrics()
+        self.assertEqual(metrics["G"].margin, 0)
+        for name, margin in margins.items():
+            with self.subTest(client=name):
+                self.assertAlmostEqual(metrics[name].share, rules.client_share(margin, total), places=9)
+                self.assertEqual(metrics[name].pareto_rank, ranking[name][0])
+                self.assertAlmostEqual(metrics[name].cumulative_share, ranking[name][1], places=9)
+        self.assertGreater(metrics["A"].share, shares_before["A"], "every share moved with the total")
+
+    def test_derived_figures_are_searched_grouped_and_sorted_in_sql(self):
+        self._recompute()
+        Metric = self.env["kam.partner.metric"].sudo()
+        company = [("company_id", "=", self.company.id)]
+        total = rules.share_total(MARGINS.values())
+        shares = {name: rules.client_share(margin, total) for name, margin in MARGINS.items()}
+        ranking = rules.pareto(MARGINS)
+        by_id = {partner.id: name for name, partner in self.c.items()}
+
+        def names(domain, order=None):
+            return [by_id[metric.partner_id.id] for metric in Metric.search(company + domain, order=order)]
+
+        self.assertCountEqual(names([("share", ">=", 10)]), [n for n, s in shares.items() if s >= 10])
+        # the list view's "Pareto Head (80 %)" filter
+        self.assertCountEqual(names([("cumulative_share", "<=", 80)]),
+                              [n for n, (_rank, cum) in ranking.items() if cum <= 80])
+        self.assertCountEqual(names([("pareto_rank", "<=", 3)]),
+                              [n for n, (rank, _cum) in ranking.items() if rank <= 3])
+        by_rank = sorted(MARGINS, key=lambda name: ranking[name][0])
+        self.assertEqual(names([], order="pareto_rank"), by_rank)
+        self.assertEqual(names([], order="pareto_rank desc"), by_rank[::-1])
+        self.assertEqual(names([], order="cumulative_share"), by_rank)
+        self.assertEqual(names([], order="share desc, id"), by_rank)
+        levels = {by_id[metric.partner_id.id]: metric.dependency_level for metric in Metric.search(company)}
+        groups = Metric._read_group(company, ["dependency_level"], ["share:sum", "cumulative_share:max"])
+        self.assertAlmostEqual(sum(share for _level, share, _cum in groups), 100.0)
+        for level, share, cumulative in groups:
+            members = [name for name, member_level in levels.items() if member_level == level]
+            self.assertAlmostEqual(share, sum(shares[name] for name in members))
+            self.assertAlmostEqual(cumulative, max(ranking[name][1] for name in members))
+        # the web client sorts, groups and sums them as stored columns
+        described = Metric.fields_get(["share", "pareto_rank", "cumulative_share"],
+                                      ["sortable", "groupable", "aggregator"])
+        self.assertEqual({name: (d["sortable"], d["groupable"]) for name, d in described.items()},
+                         dict.fromkeys(described, (True, True)))
+        self.assertEqual(described["cumulative_share"]["aggregator"], "max")
+
     def test_order_statistics(self):
         self._recompute()
         a = self._metrics()["A"]
@@ -386,13 +451,23 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
         self.assertEqual(self.c["E"].kam_lifecycle_block, "working")
 
     def test_partial_recompute_measures_the_whole_company(self):
+        # No rows yet: the clients outside the selection get theirs, since the
+        # shares and ranks of the selection are derived from all of them.
         self._recompute(partners=self.c["B"])
         metrics = self._metrics()
-        self.assertEqual(set(metrics), {"B"})
+        self.assertEqual(len(metrics), 9, "every client with activity in the window")
         self.assertAlmostEqual(metrics["B"].share, 21.0)
         self.assertEqual(metrics["B"].pareto_rank, 2)
         self.assertEqual(self.c["B"].kam_status, "candidate")
         self.assertEqual(self.c["A"].kam_status, "none", "outside the selection")
+        # A row outside the selection is not rewritten: C's new order waits
+        # for a recompute of C (or of the whole company).
+        ordered = metrics["C"].ordered_revenue
+        self._order(self.c["C"], 5000, 500, "2024-06-01 09:00:00")
+        self._recompute(partners=self.c["B"])
+        self.assertEqual(self._metrics()["C"].ordered_revenue, ordered)
+        self._recompute(partners=self.c["C"])
+        self.assertEqual(self._metrics()["C"].ordered_revenue, ordered + 5000)
 
     def test_rows_of_inactive_clients_are_removed(self):
         newcomer = self._customer("Newcomer")
@@ -459,7 +534,9 @@ class TestIdentificationMetrics(AccountTestInvoicingCommon):
                 active_model="res.partner", active_ids=self.c["C"].ids,
                 allowed_company_ids=self.company.ids,
             ).run()
-        self.assertEqual(set(self._metrics()), {"C"})
+        metrics = self._metrics()
+        self.assertEqual(len(metrics), 9, "the clients without a row get theirs")
+        self.assertTrue(metrics["C"].ordered_revenue)
         # Settings button: the settings' company.
         with freeze_time(TODAY):
             self.env["res.config.settings"].sudo().with_company(self.company2).create(

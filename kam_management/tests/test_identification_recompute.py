@@ -23,6 +23,7 @@ from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
+from odoo.tools.query import Query
 
 from ..rules import shares as rules
 
@@ -91,11 +92,14 @@ class TestIdentificationNegativeBasis(AccountTestInvoicingCommon):
         by_id = {partner.id: name for name, partner in self.c.items()}
         return {by_id[metric.partner_id.id]: metric for metric in metrics}
 
-    def _stored(self, column):
-        """{client: the value stored in the table} (None stays None, unlike the ORM)."""
-        rows = self.env.execute_query(SQL(
-            "SELECT partner_id, %s FROM kam_partner_metric WHERE company_id = %s",
-            SQL.identifier(column), self.company.id,
+    def _stored(self, fname):
+        """{client: the value in SQL} (None stays None, unlike the ORM): a
+        column, or a derived field as searches, groups and sorts see it."""
+        Metric = self.env["kam.partner.metric"]
+        query = Query(self.env, Metric._table, Metric._table_sql)
+        query.add_where(SQL("%s = %s", SQL.identifier(Metric._table, "company_id"), self.company.id))
+        rows = self.env.execute_query(query.select(
+            SQL.identifier(Metric._table, "partner_id"), Metric._field_to_sql(Metric._table, fname, query),
         ))
         by_id = {partner.id: name for name, partner in self.c.items()}
         return {by_id[partner_id]: value for partner_id, value in rows}

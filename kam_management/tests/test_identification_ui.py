@@ -42,14 +42,28 @@ class KamIdentificationCommon(TransactionCase):
             "name": "Kim Keystone", "parent_id": cls.key_account.id,
         })
         cls.ordinary = cls.env["res.partner"].create({"name": "Ordinary Shop", "is_company": True})
+        # The shares of the fixtures are measured on their rows alone (``_metric``).
+        cls.env["kam.partner.metric"].search([]).unlink()
 
     @classmethod
     def _metric(cls, partner, share, level, company=None):
-        return cls.env["kam.partner.metric"].create({
-            "partner_id": partner.id, "company_id": (company or cls.company).id,
-            "share": share, "margin": share * 100, "basis_amount": share * 100,
-            "dependency_level": level, "pareto_rank": 1,
+        """A metrics row whose basis is ``share`` % of its company's: the other
+        clients of the company fill the total up to 10 000."""
+        Metric = cls.env["kam.partner.metric"]
+        company = company or cls.company
+        metric = Metric.create({
+            "partner_id": partner.id, "company_id": company.id,
+            "margin": share * 100, "basis_amount": share * 100, "dependency_level": level,
         })
+        rows = Metric.search([("company_id", "=", company.id)])
+        others = rows.filtered(lambda row: row.partner_id.name == "Other Clients")
+        if not others:
+            others = Metric.create({
+                "partner_id": cls.env["res.partner"].create({"name": "Other Clients", "is_company": True}).id,
+                "company_id": company.id,
+            })
+        others.basis_amount = 10000 - sum((rows - others).mapped("basis_amount"))
+        return metric
 
 
 @tagged("post_install", "-at_install")
@@ -362,7 +376,7 @@ class TestIdentificationAccess(KamIdentificationCommon):
     def test_metrics_are_read_only_for_users(self):
         metric = self._metric(self.key_account, 25.0, "critical")
         with self.assertRaises(AccessError):
-            metric.with_user(self.kam_manager).write({"share": 99.0})
+            metric.with_user(self.kam_manager).write({"basis_amount": 99.0})
 
 
 @tagged("post_install", "-at_install")
