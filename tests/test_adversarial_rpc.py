@@ -1346,7 +1346,7 @@ def test_b18_metrics_written_by_the_head_of_kam(w):
     assert metric, "the demo data has no key-account metric in company A"
     with w.unchanged():
         refused(w.actor("mgr_a").call, "kam.partner.metric", "write", metric,
-                {"share": 99.0, "dependency_level": "none"})
+                {"basis_amount": 99.0, "dependency_level": "none"})
 
 
 def test_b19_planned_contact_state(w):

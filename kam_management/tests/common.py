@@ -154,6 +154,49 @@ def d(text):
     return D.fromisoformat(text)
 
 
+# The company basis the metrics fixtures measure their shares on.
+FIXTURE_COMPANY_BASIS = 1_000_000.0
+OTHER_CLIENTS = "Other Clients (fixture)"
+
+
+def kam_metrics(env, company, shares, **values):
+    """Metrics rows of the partners of ``shares`` ({partner: share in %}) in
+    ``company``, with ``values``, each with the basis that makes its share.
+
+    The shares are derived from all the rows of the company: on first use the
+    company's rows (the demo's) give way to one row of the other clients, kept
+    at what completes a company basis of FIXTURE_COMPANY_BASIS."""
+    Metric = env["kam.partner.metric"].sudo()
+    metrics = Metric.create([{
+        "partner_id": partner.id, "company_id": company.id,
+        "basis_amount": FIXTURE_COMPANY_BASIS * share / 100, **values,
+    } for partner, share in shares.items()])
+    _kam_fill_company_basis(env, company, keep=metrics)
+    return metrics.with_env(env)
+
+
+def kam_set_share(metric, share):
+    """Give ``metric`` the basis that is ``share`` % of its company's (see ``kam_metrics``)."""
+    metric.sudo().basis_amount = FIXTURE_COMPANY_BASIS * share / 100
+    _kam_fill_company_basis(metric.env, metric.company_id)
+
+
+def _kam_fill_company_basis(env, company, keep=None):
+    Metric = env["kam.partner.metric"].sudo()
+    rows = Metric.search([("company_id", "=", company.id)])
+    others = rows.filtered(lambda row: row.partner_id.name == OTHER_CLIENTS)
+    if not others:
+        (rows - (keep or Metric)).unlink()
+        rows = rows.exists()
+        others = Metric.create({
+            "partner_id": env["res.partner"].sudo().create({"name": OTHER_CLIENTS, "is_company": True}).id,
+            "company_id": company.id,
+        })
+    counted = sum(basis for basis in (rows - others).mapped("basis_amount") if basis >= 0)
+    assert counted <= FIXTURE_COMPANY_BASIS, "the fixtures' shares add up to more than 100 %"
+    others.basis_amount = FIXTURE_COMPANY_BASIS - counted
+
+
 # ----------------------------------------------------------------------
 # Cockpit: accounts as a KAM finds them (figures, plan, dossier, alert)
 # ----------------------------------------------------------------------
@@ -210,10 +253,7 @@ class KamCockpitFixtures:
             "name": name, "is_company": True, "kam_status": "key", "kam_user_id": kam.id,
             "kam_team_user_ids": [Command.set(team.ids if team else [])],
         } for name in names])
-        env["kam.partner.metric"].create([{
-            "partner_id": account.id, "company_id": company.id, "share": share,
-            "dependency_level": "critical",
-        } for account in accounts])
+        kam_metrics(env, company, dict.fromkeys(accounts, share), dependency_level="critical")
         env["kam.account.health"].create([{
             "partner_id": account.id, "company_id": company.id, "risk_score": 40,
             "risk_level": "medium",
@@ -576,8 +616,8 @@ class TrustFixtures:
                 "company_id": company, "supplies": "Bolts",
             },
             "kam.partner.metric": {
-                "partner_id": account.id, "company_id": company, "share": 24.0, "margin": 5000.0,
-                "dependency_level": "critical",
+                "partner_id": account.id, "company_id": company, "margin": 5000.0,
+                "basis_amount": FIXTURE_COMPANY_BASIS * 24.0 / 100, "dependency_level": "critical",
             },
             "kam.alert": {
                 "partner_id": account.id, "kind": "critical", "company_id": company, "state": "open",

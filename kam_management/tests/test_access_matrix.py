@@ -33,7 +33,7 @@ WRITE_VALUES = {
     "kam.dossier": {"ownership_details": "Family holding"},
     "kam.dossier.check": {"name": "Renamed check"},
     "kam.competitor.presence": {"supplies": "Nuts"},
-    "kam.partner.metric": {"share": 99.0},
+    "kam.partner.metric": {"basis_amount": 99.0},
     "kam.alert": {"date_raised": "2001-01-01"},
     "kam.account.health": {"ending_notes": "Watch the margins"},
     "kam.account.plan": {"name": "Renamed plan"},

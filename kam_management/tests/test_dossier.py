@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common import KamDmuCommon
+from .common import KamDmuCommon, kam_metrics
 
 
 @tagged("post_install", "-at_install")
@@ -173,10 +173,7 @@ class TestDossier(KamDmuCommon):
         self.assertEqual(dates[0]["account_id"], self.account.id)
 
     def test_analytics_tab_reads_the_account_metrics(self):
-        self.env["kam.partner.metric"].create({
-            "partner_id": self.account.id, "company_id": self.company.id,
-            "share": 23.5, "dependency_level": "critical",
-        })
+        kam_metrics(self.env, self.company, {self.account: 23.5}, dependency_level="critical")
         dossier = self.Dossier.create({"partner_id": self.account.id})
         self.assertTrue(dossier.has_metrics)
         self.assertEqual((dossier.metric_share, dossier.metric_dependency_level), (23.5, "critical"))

@@ -15,6 +15,8 @@ from odoo.osv import expression
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import kam_metrics
+
 
 class KamIdentificationCommon(TransactionCase):
     @classmethod
@@ -441,10 +443,7 @@ class TestIdentificationPipelineTour(HttpCase):
             "name": "Tour Keystone", "is_company": True, "kam_status": "key",
             "kam_user_id": admin.id,
         })
-        self.env["kam.partner.metric"].create({
-            "partner_id": account.id, "company_id": admin.company_id.id, "share": 24.0,
-            "dependency_level": "critical",
-        })
+        kam_metrics(self.env, admin.company_id, {account: 24.0}, dependency_level="critical")
         ordinary = self.env["res.partner"].create({"name": "Tour Ordinary", "is_company": True})
         self.env["crm.lead"].create([
             {"name": "KAM Tour Deal", "type": "opportunity", "partner_id": account.id,

@@ -5,7 +5,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import KamDmuCommon, PartnerFormReader
+from .common import KamDmuCommon, PartnerFormReader, kam_metrics
 
 KAM_BUTTONS = (
     "action_open_kam_dossier", "action_kam_open_dmu", "action_kam_open_relationship_map",
@@ -25,10 +25,7 @@ class TestPartnerFormAccess(PartnerFormReader, KamDmuCommon):
         for account, person in ((cls.account, cls.ceo), (cls.other_account, cls.stranger)):
             cls._member(person, "decision_maker", influence=5)
             cls.env["kam.dossier"]._kam_get_or_create(account)
-            cls.env["kam.partner.metric"].create({
-                "partner_id": account.id, "company_id": cls.company.id, "share": 24.0,
-                "margin": 5000.0, "dependency_level": "critical",
-            })
+            kam_metrics(cls.env, cls.company, {account: 24.0}, margin=5000.0, dependency_level="critical")
             health = cls.env["kam.account.health"].create({"partner_id": account.id, "company_id": cls.company.id})
             health.sudo().write({"risk_score": 40, "risk_level": "medium"})
             cls.env["kam.comm.plan.line"].create({
@@ -142,9 +139,7 @@ class TestPartnerFormAccessBrowser(HttpCase):
             "name": "Tour Buttons Ltd", "is_company": True, "kam_status": "key", "kam_user_id": admin.id,
         })
         company = self.env.company
-        self.env["kam.partner.metric"].create({
-            "partner_id": account.id, "company_id": company.id, "share": 12.5, "margin": 9000.0,
-        })
+        kam_metrics(self.env, company, {account: 12.5}, margin=9000.0)
         health = self.env["kam.account.health"].create({"partner_id": account.id, "company_id": company.id})
         health.sudo().write({"risk_score": 20, "risk_level": "low"})
         self.env["kam.comm.plan.line"].create({

@@ -393,7 +393,7 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
             "name": "Bounds Client B", "is_company": True, "company_id": self.company_b.id,
         })
         metric_b = Metric.create({"partner_id": client_b.id, "company_id": self.company_b.id,
-                                  "share": 50.0, "margin": 10.0})
+                                  "basis_amount": 10.0, "margin": 10.0})
         for column, value in (("kam_window_months", 99_999_999), ("kam_key_share", "NaN")):
             with self.subTest(column=column):
                 self._sql(f"UPDATE res_company SET {column} = %s WHERE id = %s", value, self.company_b.id)
@@ -403,11 +403,11 @@ class TestTrustCronIsolation(BoundsMixin, TransactionCase):
                 self.assertIn(f"res.company({self.company_b.id})", output)
                 self.assertIn(column, output)
                 self.assertFalse(metric_a.exists(), "company A recomputed: the row without activity is gone")
-                self.assertEqual(metric_b.share, 50.0, "company B untouched")
+                self.assertEqual((metric_b.basis_amount, metric_b.margin), (10.0, 10.0), "company B untouched")
                 self._sql(f"UPDATE res_company SET {column} = %s WHERE id = %s",
                           {"kam_window_months": 12, "kam_key_share": 10.0}[column], self.company_b.id)
                 metric_a = Metric.create({"partner_id": self.account.id, "company_id": self.company_a.id,
-                                          "share": 24.0})
+                                          "basis_amount": 240.0})
 
     def test_recompute_isolates_a_failing_company_statement(self):
         metric_a = self.records["kam.partner.metric"]
