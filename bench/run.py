@@ -76,11 +76,12 @@ What the recompute does (`kam_partner_metric.py`, `kam_identification.py`):
 - the figures are compared with the stored rows in one join (`_diff_query`), kept in
   memory for the statement that writes them (no temporary table): only the rows that
   changed are written, none on a day when nothing changed;
-- changed rows are updated in place (`_write_query`): the table keeps 60 % of each page
-  free (fillfactor 40), so that when the order-count settings change and most rows are
-  rewritten, a row's new version stays on its page (a HOT update) and no index is
-  touched; the index duplicating the unique (partner, company) index and the full index
-  of dependency levels are gone (a partial index keeps the few dependent rows); the rows
+- changed rows are updated in place (`_write_query`): pages are kept nearly full
+  (fillfactor 90: the readers scan the company's rows), with room for a row's new
+  version on its page (a HOT update); the index duplicating the unique (partner,
+  company) index and the full index of dependency levels are gone (a partial index
+  keeps the few dependent rows); a partial index holds each company's Pareto curve in
+  order (the ranks of a page are read from its top down to the page's last row); the rows
   have no create/write user and date (written only by the recompute): two foreign keys
   fewer to check when the first run inserts every row (the columns of databases
   installed before are dropped, as are the columns the derived figures had);
