@@ -80,8 +80,8 @@ What the recompute does (`kam_partner_metric.py`, `kam_identification.py`):
   (fillfactor 90: the readers scan the company's rows), with room for a row's new
   version on its page (a HOT update); the index duplicating the unique (partner,
   company) index and the full index of dependency levels are gone (a partial index
-  keeps the few dependent rows); a partial index holds each company's Pareto curve in
-  order (the ranks of a page are read from its top down to the page's last row); the rows
+  keeps the few dependent rows); the ranks of a page are read from the top of the
+  company's curve down to the page's last row; the rows
   have no create/write user and date (written only by the recompute): two foreign keys
   fewer to check when the first run inserts every row (the columns of databases
   installed before are dropped, as are the columns the derived figures had);

@@ -205,12 +205,6 @@ class KamPartnerMetric(models.Model):
             cr, "kam_partner_metric_dependency_idx", self._table,
             ["company_id", "dependency_level"], where="dependency_level != 'none'",
         )
-        # The Pareto curve of each company in order: the ranks of a page are
-        # read from the top of the curve down to its last row, without a sort.
-        create_index(
-            cr, "kam_partner_metric_pareto_idx", self._table,
-            ["company_id", "basis_amount DESC", "partner_id"], where="basis_amount >= 0",
-        )
 
     @api.depends("basis_amount")
     def _compute_negative_basis(self):
@@ -232,7 +226,8 @@ class KamPartnerMetric(models.Model):
     @api.depends("basis_amount", "partner_id", "company_id")
     def _compute_pareto(self):
         """The ranks of these rows from the top of their companies' curves down
-        to the last of them only (the Pareto index, in order), in one query."""
+        to the last of them only, in one query. (An index of the curve would
+        spare the sort, but every row the first run inserts would maintain it.)"""
         ids = [metric_id for metric_id in self._origin.ids if metric_id]
         values = {}
         if ids:
