@@ -339,8 +339,10 @@ class KamPartnerMetric(models.Model):
         return SQL.identifier(alias, fname, to_flush=self._fields[fname] if flush else None)
 
     def _derived_join(self, alias, query, link, table, column):
-        """Left join ``table`` on ``column`` to ``alias`` once per query; the
-        alias of the join (a correlated subquery when there is no query)."""
+        """Left join ``table`` on ``column`` to ``alias`` once per query, and
+        return the alias of the join. The joined table is one pass over the
+        company's rows: without a query to join it to, it would be one pass
+        per row, so the derived fields refuse to be converted then."""
         if query is None:
             raise ValueError(f"Cannot derive the fields of {self._name!r} without a query")
         joined = query.make_alias(alias, link)
