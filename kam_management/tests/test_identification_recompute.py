@@ -18,12 +18,14 @@ import io
 
 import openpyxl
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 from odoo.tools.query import Query
+from odoo.tools.safe_eval import safe_eval
 
 from ..rules import shares as rules
 
@@ -155,6 +157,13 @@ class TestIdentificationNegativeBasis(AccountTestInvoicingCommon):
             set(Metric.search(company + [("negative_basis", "!=", True)]).mapped("partner_id")),
             {self.c[name] for name in counted},
         )
+        # The list's "Pareto Head" filter: the clients on the curve up to 80 %,
+        # not the loss-making one (no cumulative share, which Odoo reads as 0).
+        arch = etree.fromstring(Metric.get_views([(False, "search")])["views"]["search"]["arch"])
+        [node] = arch.xpath("//filter[@name='pareto_top']")
+        head = Metric.search(company + safe_eval(node.get("domain")))
+        self.assertEqual(set(head.mapped("partner_id")),
+                         {self.c[name] for name, (_rank, cum) in ranking.items() if cum is not None and cum <= 80})
 
     def test_revenue_basis_counts_the_loss_making_client(self):
         """On the invoiced basis, the same client counts (positive invoices); only
