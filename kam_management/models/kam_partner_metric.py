@@ -219,9 +219,23 @@ class KamPartnerMetric(models.Model):
 
     @api.depends("basis_amount", "margin", "invoiced_revenue", "company_id")
     def _compute_shares(self):
-        # Depends on the other rows of the company too: the recompute, which
-        # writes them, invalidates the whole model.
-        self._read_derived(list(_SHARE_FIELDS))
+        """The shares of these rows in one query, with the SQL of searches and
+        groups (``_field_to_sql``). They depend on the other rows of the company
+        too: the recompute, which writes them, invalidates the whole model."""
+        fnames = list(_SHARE_FIELDS)
+        ids = [metric_id for metric_id in self._origin.ids if metric_id]
+        values = {}
+        if ids:
+            query = Query(self.env, self._table, self._table_sql)
+            query.add_where(SQL("%s = ANY(%s)", SQL.identifier(self._table, "id"), ids))
+            values = {row[0]: row[1:] for row in self.env.execute_query(query.select(
+                SQL.identifier(self._table, "id"),
+                *(self._field_to_sql(self._table, fname, query) for fname in fnames),
+            ))}
+        for metric in self:
+            row = values.get(metric._origin.id) or (None,) * len(fnames)
+            for fname, value in zip(fnames, row, strict=True):
+                metric[fname] = value or 0
 
     @api.depends("basis_amount", "partner_id", "company_id")
     def _compute_pareto(self):
@@ -242,24 +256,15 @@ class KamPartnerMetric(models.Model):
                       FROM wanted
                      WHERE basis_amount >= 0
                   ORDER BY company_id, basis_amount, partner_id DESC
-                ), ranking AS (
-                    SELECT m.id,
-                           ROW_NUMBER() OVER w AS pareto_rank,
-                           SUM(m.basis_amount) OVER (w ROWS UNBOUNDED PRECEDING) AS running_basis
-                      FROM last_wanted l
-                      JOIN kam_partner_metric m
-                        ON m.company_id = l.company_id AND m.basis_amount >= l.basis_amount
-                     WHERE m.basis_amount >= 0
-                       AND (m.basis_amount > l.basis_amount OR m.partner_id <= l.partner_id)
-                    WINDOW w AS (PARTITION BY m.company_id ORDER BY m.basis_amount DESC, m.partner_id)
                 )
                 SELECT w.id, r.pareto_rank, %(cumulative_share)s
                   FROM wanted w
-             LEFT JOIN ranking r ON r.id = w.id
+             LEFT JOIN %(ranking)s r ON r.id = w.id
              LEFT JOIN %(totals)s t ON t.company_id = w.company_id
                 """,
                 flushed=self._flushed("company_id", "partner_id", "basis_amount"),
                 ids=ids,
+                ranking=self._ranking_sql(last=SQL("last_wanted")),
                 cumulative_share=self._share_sql(
                     SQL("r.running_basis"), SQL("t.total_basis"), SQL("w.basis_amount")
                 ),
@@ -373,38 +378,30 @@ class KamPartnerMetric(models.Model):
         )
 
     @api.model
-    def _ranking_sql(self):
+    def _ranking_sql(self, last=None):
         """The Pareto curve of each company: the clients that count in the
         shares by basis, largest first (ties by partner), with the basis
-        reached up to each (``rules.shares.pareto``)."""
+        reached up to each (``rules.shares.pareto``). With ``last``, a relation
+        of the last row wanted in each company (its ``company_id``,
+        ``basis_amount`` and ``partner_id``): the curve from its top down to
+        that row only."""
+        bound = SQL()
+        if last is not None:
+            bound = SQL(
+                """JOIN %s l ON l.company_id = m.company_id AND m.basis_amount >= l.basis_amount
+                            AND (m.basis_amount > l.basis_amount OR m.partner_id <= l.partner_id)""",
+                last,
+            )
         return SQL(
-            """(SELECT id,
+            """(SELECT m.id,
                        ROW_NUMBER() OVER w AS pareto_rank,
-                       SUM(basis_amount) OVER (w ROWS UNBOUNDED PRECEDING) AS running_basis
-                  FROM kam_partner_metric%s
-                 WHERE basis_amount >= 0
-                WINDOW w AS (PARTITION BY company_id ORDER BY basis_amount DESC, partner_id))""",
+                       SUM(m.basis_amount) OVER (w ROWS UNBOUNDED PRECEDING) AS running_basis
+                  FROM kam_partner_metric m%s %s
+                 WHERE m.basis_amount >= 0
+                WINDOW w AS (PARTITION BY m.company_id ORDER BY m.basis_amount DESC, m.partner_id))""",
             self._flushed("company_id", "partner_id", "basis_amount"),
+            bound,
         )
-
-    def _read_derived(self, fnames):
-        """Set ``fnames`` (derived fields) of these rows from one query."""
-        ids = [metric_id for metric_id in self._origin.ids if metric_id]
-        values = {}
-        if ids:
-            query = Query(self.env, self._table, self._table_sql)
-            query.add_where(SQL("%s = ANY(%s)", SQL.identifier(self._table, "id"), ids))
-            values = {
-                row[0]: row[1:]
-                for row in self.env.execute_query(query.select(
-                    SQL.identifier(self._table, "id"),
-                    *(self._field_to_sql(self._table, fname, query) for fname in fnames),
-                ))
-            }
-        for metric in self:
-            row = values.get(metric._origin.id) or (None,) * len(fnames)
-            for fname, value in zip(fnames, row, strict=True):
-                metric[fname] = value or 0
 
     @api.model
     def _refresh_company(self, company, partner_ids=None, today=None):

@@ -299,14 +299,14 @@ class ResPartnerGroup(models.Model):
         rows = [row for row in rows if row["member_count"] > 1]
         if not rows:
             return {}
+        # the company's totals, as the shares of its clients are measured on
         [totals] = self.env.execute_query_dict(SQL(
             """
-            SELECT COALESCE(SUM(basis_amount) FILTER (WHERE basis_amount >= 0), 0)::float8 AS basis,
-                   COALESCE(SUM(margin) FILTER (WHERE margin >= 0), 0)::float8 AS margin
-              FROM kam_partner_metric
-             WHERE company_id = %s
+            SELECT COALESCE(MAX(t.total_basis), 0)::float8 AS basis,
+                   COALESCE(MAX(t.total_margin), 0)::float8 AS margin
+              FROM %s t
             """,
-            company.id,
+            self.env["kam.partner.metric"]._totals_sql([company.id]),
         ))
         figures = {}
         for row in rows:

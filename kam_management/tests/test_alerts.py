@@ -20,7 +20,7 @@ from odoo.addons.mail.tools.discuss import Store
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-COMPANY_BASIS = 10000.0
+from .common import kam_metrics, kam_set_share
 
 
 @tagged("post_install", "-at_install")
@@ -56,21 +56,9 @@ class TestAlertLifecycle(TransactionCase):
         })
         cls.accounts = cls.account | cls.account_ru | cls.account_plain
         cls.Metric = cls.env["kam.partner.metric"].sudo()
-        cls.Metric.search([("company_id", "=", cls.company.id)]).unlink()
-        # The shares are derived from the bases: the other clients of the
-        # company make up a total of COMPANY_BASIS.
-        cls.others = cls.Metric.create({
-            "partner_id": Partner.create({"name": "Other Clients", "is_company": True}).id,
-            "company_id": cls.company.id,
-        })
-        cls.metrics = {
-            account: cls.Metric.create({
-                "partner_id": account.id, "company_id": cls.company.id, "dependency_level": "critical",
-            })
-            for account in cls.accounts
-        }
-        for account in cls.accounts:
-            cls._give_share(account, 24.1, "critical")
+        metrics = kam_metrics(cls.env, cls.company, dict.fromkeys(cls.accounts, 24.1),
+                              dependency_level="critical")
+        cls.metrics = {metric.partner_id: metric for metric in metrics}
         cls.today = fields.Date.today()
 
     def sync(self):
@@ -87,14 +75,9 @@ class TestAlertLifecycle(TransactionCase):
             ("partner_id", "=", account.id), ("kind", "=", kind), ("company_id", "=", self.company.id),
         ])
 
-    @classmethod
-    def _give_share(cls, account, share, level):
-        """Give ``account`` a basis that is ``share`` % of the company's total."""
-        cls.metrics[account].write({"basis_amount": COMPANY_BASIS * share / 100, "dependency_level": level})
-        cls.others.basis_amount = COMPANY_BASIS - sum(metric.basis_amount for metric in cls.metrics.values())
-
     def set_share(self, account, share, level):
-        self._give_share(account, share, level)
+        self.metrics[account].dependency_level = level
+        kam_set_share(self.metrics[account], share)
         self.assertAlmostEqual(self.metrics[account].share, share)
 
     def test_text_follows_the_figure(self):

@@ -49,23 +49,9 @@ class KamIdentificationCommon(TransactionCase):
 
     @classmethod
     def _metric(cls, partner, share, level, company=None):
-        """A metrics row whose basis is ``share`` % of its company's: the other
-        clients of the company fill the total up to 10 000."""
-        Metric = cls.env["kam.partner.metric"]
-        company = company or cls.company
-        metric = Metric.create({
-            "partner_id": partner.id, "company_id": company.id,
-            "margin": share * 100, "basis_amount": share * 100, "dependency_level": level,
-        })
-        rows = Metric.search([("company_id", "=", company.id)])
-        others = rows.filtered(lambda row: row.partner_id.name == "Other Clients")
-        if not others:
-            others = Metric.create({
-                "partner_id": cls.env["res.partner"].create({"name": "Other Clients", "is_company": True}).id,
-                "company_id": company.id,
-            })
-        others.basis_amount = 10000 - sum((rows - others).mapped("basis_amount"))
-        return metric
+        """A metrics row whose basis is ``share`` % of its company's."""
+        return kam_metrics(cls.env, company or cls.company, {partner: share},
+                           margin=share * 100, dependency_level=level)
 
 
 @tagged("post_install", "-at_install")
